@@ -1,0 +1,116 @@
+"""The application layer's unit of work: load an aggregate, let it decide, append what it recorded.
+
+`EventSourcedRepository.save` turns the aggregate's pending events into `Recorded` events —
+payload validated against the registry, envelope attributes filled in — and appends them in
+one atomic, version-guarded call. Afterwards it writes the aggregate's view (the document that
+lists and reads serve); views are versioned, so a late writer never overwrites a newer one, and
+`ViewCatchUp` repairs any view a crash left behind.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Callable, Iterable, TypeVar
+
+from shared.aggregate import Aggregate, NotFound
+from shared.envelope import Recorded, new_event_id, utcnow
+from shared.eventstore import ConcurrencyError, EventStore
+from shared.events import EventRegistry
+from shared.projections import ProjectionStore
+from shared.regions import tier_of
+
+A = TypeVar("A", bound=Aggregate)
+
+VIEWS = "views"
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+class EventSourcedRepository:
+    def __init__(self, store: EventStore, registry: EventRegistry, views: ProjectionStore, office_region: str,
+                 aggregate_types: Iterable[type[Aggregate]]):
+        self.store, self.registry, self.views = store, registry, views
+        self.source = f"/shuangwan/{registry.family}/{office_region}"
+        self.types = {t.stream_prefix: t for t in aggregate_types}
+
+    def type_of(self, stream: str) -> type[Aggregate]:
+        prefix = stream.split("-", 1)[0]
+        if prefix not in self.types:
+            raise NotFound(f"no such record: {stream}")
+        return self.types[prefix]
+
+    def get(self, cls: type[A], id: str, expected_version: int | None = None) -> A:
+        """The aggregate, rebuilt; 404 if it does not exist, 409 if it is not at `expected_version`."""
+        if not id.startswith(cls.stream_prefix + "-"):
+            raise NotFound(f"no {cls.__name__} {id}")
+        aggregate = cls.rebuild(id, self.store.read_stream(id))
+        if aggregate is None:
+            raise NotFound(f"no {cls.__name__} {id}")
+        if expected_version is not None and expected_version != aggregate.version:
+            raise ConcurrencyError(id, expected_version, aggregate.version)
+        return aggregate
+
+    def save(self, aggregate: Aggregate) -> list[Recorded]:
+        if not aggregate.pending:
+            return []
+        now = utcnow()
+        base = aggregate.stored_version
+        records = []
+        for offset, (type_, data) in enumerate(aggregate.pending, start=1):
+            schema_version, payload = self.registry.encode(type_, data)
+            records.append(Recorded(
+                id=new_event_id(), family=self.registry.family, type=type_, schema_version=schema_version,
+                stream=aggregate.id, version=base + offset, data=payload, time=now,
+                region=aggregate.region, tier=tier_of(aggregate.region), source=self.source))
+        stored = self.store.append(aggregate.id, base, records)
+        aggregate.pending = []
+        self.write_view(aggregate)
+        return stored
+
+    def write_view(self, aggregate: Aggregate) -> None:
+        doc = aggregate.view()
+        doc.update(_id=aggregate.id, _version=aggregate.version, kind=aggregate.stream_prefix,
+                   region=doc.get("region", aggregate.region))
+        self.views.put_newer(VIEWS, [doc])
+
+    def view(self, id: str) -> dict:
+        doc = self.views.get(VIEWS, id)
+        if doc is None:
+            raise NotFound(f"no such record: {id}")
+        return doc
+
+    def find(self, kind: str, where: dict | None = None) -> list[dict]:
+        return self.views.find(VIEWS, {"kind": kind, **(where or {})})
+
+
+class ViewCatchUp:
+    """Rewrites the views of every aggregate with events past the `views` checkpoint.
+
+    Run by the service's relay loop, it repairs a view a crash left stale between an append
+    and its view write. It only ever rebuilds from the store, so it is always safe to run.
+    """
+
+    CHECKPOINT = "views"
+
+    def __init__(self, repository: EventSourcedRepository):
+        self.repository = repository
+
+    def run_once(self, batch: int = 1000) -> int:
+        store = self.repository.store
+        position = store.get_checkpoint(self.CHECKPOINT)
+        events = store.read_after(position, batch)
+        if not events:
+            return 0
+        for stream in dict.fromkeys(e.stream for e in events):
+            try:
+                cls = self.repository.type_of(stream)
+            except NotFound:
+                continue
+            aggregate = cls.rebuild(stream, store.read_stream(stream))
+            if aggregate is not None:
+                self.repository.write_view(aggregate)
+        store.set_checkpoint(self.CHECKPOINT, events[-1].position)
+        return len(events)
+
+

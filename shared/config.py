@@ -1,0 +1,56 @@
+"""Configuration: every setting comes from the environment, read here and nowhere else.
+
+URLs choose the adapters: `sqlite:///path` (embedded, the default), `mongodb://…`, `kafka://…`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_DATA_DIR = "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    office_region: str = "360700"
+    data_dir: str = DEFAULT_DATA_DIR
+    event_store_url: str = ""
+    bus_url: str = ""
+    projection_url: str = ""
+    token_secret: str = ""
+    topic_prefix: str = "shuangwan"
+    max_body_bytes: int = 1_000_000
+    hash_key: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def office_tier(self) -> str:
+        from shared.regions import tier_of
+        return tier_of(self.office_region)
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def load(service: str) -> Settings:
+    """Settings of one service; `SHUANGWAN_<SERVICE>_…` overrides the shared `SHUANGWAN_…`."""
+    prefix = f"SHUANGWAN_{service.upper()}_"
+
+    def get(name: str, default: str = "") -> str:
+        return _env(prefix + name, _env("SHUANGWAN_" + name, default))
+
+    data_dir = get("DATA_DIR", DEFAULT_DATA_DIR)
+    return Settings(
+        service=service,
+        office_region=get("OFFICE_REGION", "360700"),
+        data_dir=data_dir,
+        event_store_url=get("EVENT_STORE_URL", f"sqlite:///{data_dir}/{service}-events.db"),
+        bus_url=get("BUS_URL", f"sqlite:///{data_dir}/bus.db"),
+        projection_url=get("PROJECTION_URL", f"sqlite:///{data_dir}/{service}-projections.db"),
+        token_secret=get("TOKEN_SECRET"),
+        topic_prefix=get("TOPIC_PREFIX", "shuangwan"),
+        max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
+        hash_key=get("HASH_KEY"),
+    )

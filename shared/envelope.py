@@ -1,0 +1,117 @@
+"""Stored events and their CloudEvents 1.0 envelope (structured JSON mode).
+
+A `Recorded` event is what the event store keeps and the bus carries. On the wire it is a
+CloudEvent whose extension attributes carry what every consumer needs without opening the
+payload: the region code (`region`), the tier (`tier`), the aggregate's stream version
+(`streamversion`) and the payload schema version (`dataversion`).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from shared.events import dataschema_uri
+
+SPECVERSION = "1.0"
+TYPE_PREFIX = "cn.shuangwan."
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One stored event: a fact about one aggregate (its stream), at one stream version."""
+
+    id: str
+    family: str            # the service's event family, e.g. "visits"; also names the topic
+    type: str              # e.g. "VisitLogged"
+    schema_version: int    # version of the payload schema it was written with
+    stream: str            # aggregate id (CloudEvents `subject`, Kafka key)
+    version: int           # position within its stream, from 1
+    data: dict
+    time: datetime         # UTC
+    region: str            # GB/T 2260 code of the office or unit it concerns
+    tier: str              # province | city | county
+    source: str            # "/shuangwan/<service>/<office region>"
+    position: int | None = None  # global position in its store, once sequenced
+
+    def at(self, position: int) -> "Recorded":
+        return replace(self, position=position)
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_cloudevent(event: Recorded) -> dict:
+    return {
+        "specversion": SPECVERSION,
+        "id": event.id,
+        "source": event.source,
+        "type": f"{TYPE_PREFIX}{event.family}.{event.type}",
+        "subject": event.stream,
+        "time": _iso(event.time),
+        "datacontenttype": "application/json",
+        "dataschema": dataschema_uri(event.family, event.type, event.schema_version),
+        "dataversion": event.schema_version,
+        "streamversion": event.version,
+        "region": event.region,
+        "tier": event.tier,
+        "data": event.data,
+    }
+
+
+def to_bytes(event: Recorded) -> bytes:
+    return json.dumps(to_cloudevent(event), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class MalformedEnvelope(Exception):
+    """Bytes on the bus that are not one of our CloudEvents."""
+
+
+def from_cloudevent(ce: dict) -> Recorded:
+    try:
+        if ce["specversion"] != SPECVERSION:
+            raise MalformedEnvelope(f"specversion {ce['specversion']!r}")
+        full_type = ce["type"]
+        if not full_type.startswith(TYPE_PREFIX) or full_type.count(".") < 3:
+            raise MalformedEnvelope(f"type {full_type!r} is not a Shuangwan event type")
+        family, _, name = full_type[len(TYPE_PREFIX):].rpartition(".")
+        data = ce["data"]
+        if not isinstance(data, dict):
+            raise MalformedEnvelope("data is not a JSON object")
+        return Recorded(
+            id=str(ce["id"]), family=family, type=name, schema_version=int(ce["dataversion"]),
+            stream=str(ce["subject"]), version=int(ce["streamversion"]), data=data,
+            time=_parse_time(ce["time"]), region=str(ce["region"]), tier=str(ce["tier"]),
+            source=str(ce["source"]),
+        )
+    except MalformedEnvelope:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MalformedEnvelope(f"not a valid envelope: {exc!r}") from None
+
+
+def from_bytes(raw: bytes) -> Recorded:
+    try:
+        ce = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedEnvelope(f"not JSON: {exc}") from None
+    if not isinstance(ce, dict):
+        raise MalformedEnvelope("not a JSON object")
+    return from_cloudevent(ce)
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _parse_time(s: str) -> datetime:
+    t = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        raise ValueError("time without offset")
+    return t.astimezone(timezone.utc)

@@ -1,0 +1,78 @@
+"""SQLite connections shared by the embedded adapters.
+
+One connection per thread (sqlite3 objects must not cross threads), WAL so that readers in
+other processes are never blocked by a writer, and a generous busy timeout because several
+processes (a service, its outbox relay, the reporting consumer) share one machine.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from urllib.parse import urlparse
+
+
+def path_from_url(url: str) -> str:
+    """`sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `sqlite://:memory:`."""
+    parsed = urlparse(url)
+    if parsed.scheme != "sqlite":
+        raise ValueError(f"not a sqlite URL: {url}")
+    if parsed.netloc == ":memory:" or parsed.path in ("/:memory:", ""):
+        raise ValueError("in-memory SQLite cannot be shared between threads; use a file")
+    path = parsed.path[1:] if parsed.path.startswith("/") else parsed.path
+    return path
+
+
+class Connections:
+    def __init__(self, path: str, schema: str):
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        with self.get() as conn:
+            conn.executescript(schema)
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # isolation_level=None: we issue BEGIN ourselves, so a transaction means what it says.
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+
+class transaction:
+    """`BEGIN IMMEDIATE … COMMIT`, rolled back on any error: the write lock is taken up front,
+    so the read-check-write inside cannot interleave with another writer."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+        return False
