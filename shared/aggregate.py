@@ -3,13 +3,16 @@
 A command method checks the rules against the current state and, if they hold, records new
 events with `_record(type, **data)`. The same `on_<Type>` method applies an event both when it
 is recorded and when the aggregate is rebuilt from its stream, so there is one place that says
-what an event means for the state.
+what an event means for the state. Payloads are validated and made JSON-ready (dates as ISO
+strings) by the aggregate's event registry as they are recorded, so `on_<Type>` always sees the
+same shape, whether the event is new or read back.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
 from shared.envelope import Recorded
+from shared.events import EventRegistry
 
 
 class DomainError(Exception):
@@ -38,6 +41,8 @@ class NotFound(DomainError):
 class Aggregate:
     #: prefix of this aggregate type's stream ids, e.g. "visit" → "visit-2f1c…"
     stream_prefix: str = ""
+    #: the registry holding this aggregate's event types
+    events: EventRegistry
 
     def __init__(self, id: str):
         self.id = id
@@ -51,6 +56,7 @@ class Aggregate:
         return self.version - len(self.pending)
 
     def _record(self, type: str, **data) -> None:
+        _, data = self.events.encode(type, data)
         self._apply(type, data)
         self.version += 1
         self.pending.append((type, data))

@@ -1,0 +1,77 @@
+"""What every write service is built from: its settings, event store, views and repository,
+and the relay loop that carries its events to the bus."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from functools import cached_property
+from typing import Iterable
+
+from shared import backends
+from shared.aggregate import Aggregate
+from shared.application import EventSourcedRepository, ViewCatchUp
+from shared.bus import EventBus, topic_for
+from shared.config import Settings
+from shared.events import EventRegistry
+from shared.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+class ServiceContext:
+    def __init__(self, settings: Settings, registry: EventRegistry, aggregate_types: Iterable[type[Aggregate]]):
+        self.settings, self.registry = settings, registry
+        self.aggregate_types = list(aggregate_types)
+
+    @cached_property
+    def store(self):
+        return backends.event_store(self.settings.event_store_url, f"{self.settings.service}_events")
+
+    @cached_property
+    def views(self):
+        return backends.projection_store(self.settings.projection_url, f"{self.settings.service}_views")
+
+    @cached_property
+    def repository(self) -> EventSourcedRepository:
+        return EventSourcedRepository(self.store, self.registry, self.views, self.settings.office_region,
+                                      self.aggregate_types)
+
+    @cached_property
+    def bus(self) -> EventBus:
+        return backends.event_bus(self.settings.bus_url)
+
+    @property
+    def topic(self) -> str:
+        return topic_for(self.registry.family, self.settings.topic_prefix)
+
+    def ready(self) -> None:
+        self.store.get_checkpoint("outbox")
+
+    def relay(self) -> OutboxRelay:
+        return OutboxRelay(self.store, self.bus, self.settings.topic_prefix)
+
+    def run_relay(self, stop: threading.Event | None = None) -> None:
+        """Publish stored events to the bus and repair views, until stopped (SIGTERM/SIGINT)."""
+        stop = stop or _stop_on_signals()
+        self.bus.ensure_topics([self.topic])
+        catch_up = ViewCatchUp(self.repository)
+        relay = self.relay()
+        thread = threading.Thread(target=relay.run_forever, args=(stop,), name="outbox", daemon=True)
+        thread.start()
+        log.info("%s relay publishing to %s", self.settings.service, self.topic)
+        while not stop.is_set():
+            try:
+                if not catch_up.run_once():
+                    stop.wait(0.5)
+            except Exception:  # storage hiccup: try again shortly, never die
+                log.exception("view catch-up failed; retrying")
+                stop.wait(2)
+        thread.join(timeout=10)
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
