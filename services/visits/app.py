@@ -5,7 +5,7 @@ from shared import config
 from shared.ledger import Problem
 from shared.service import ServiceContext
 from shared.web.service_app import build_app
-from services.visits.events import VISITS
+from shared.contracts.visits import VISITS
 
 TITLE = "双万 · 干部下基层 (visits)"
 DESCRIPTION = "Cadres' grassroots visits (三问/三送/三学), the problems they collect, research reports, 三个一, pairings, good practices."
