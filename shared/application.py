@@ -15,6 +15,7 @@ from shared.aggregate import Aggregate, NotFound
 from shared.envelope import Recorded, new_event_id, utcnow
 from shared.eventstore import ConcurrencyError, EventStore
 from shared.events import EventRegistry
+from shared.observability import APPENDED
 from shared.projections import ProjectionStore
 from shared.regions import tier_of
 
@@ -64,6 +65,7 @@ class EventSourcedRepository:
                 stream=aggregate.id, version=base + offset, data=payload, time=now,
                 region=aggregate.region, tier=tier_of(aggregate.region), source=self.source))
         stored = self.store.append(aggregate.id, base, records)
+        APPENDED.labels(self.registry.family).inc(len(stored))
         aggregate.pending = []
         self.write_view(aggregate)
         return stored

@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from shared.bus import EventBus, Message, Subscription
 from shared.envelope import MalformedEnvelope, Recorded, from_bytes
 from shared.events import EventRegistry, InvalidPayload, UnknownEventType
+from shared.observability import CONSUMED, DEAD_LETTERS as DEAD_LETTERS_METRIC
 from shared.projections import ProjectionStore
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,12 @@ class Consumer:
         if dead:
             self.store.put_many(DEAD_LETTERS, dead)
             self.dead += len(dead)
+            DEAD_LETTERS_METRIC.labels(self.group).inc(len(dead))
             for d in dead:
                 log.warning("dead letter %s: %s", d["_id"], d["reason"])
         self.apply(e for e in events if self.accept(e))
         self.subscription.commit()
+        CONSUMED.labels(self.group).inc(len(events))
         return len(messages)
 
     def apply(self, events: Iterable[Recorded]) -> None:

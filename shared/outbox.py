@@ -15,6 +15,7 @@ from itertools import groupby
 from shared.bus import BusUnavailable, EventBus, topic_for
 from shared.envelope import to_bytes
 from shared.eventstore import EventStore, StoreUnavailable
+from shared.observability import PUBLISHED
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class OutboxRelay:
             self.bus.publish(topic_for(family, self.topic_prefix), [(e.stream, to_bytes(e)) for e in run])
         self.store.set_checkpoint(CHECKPOINT, events[-1].position)
         self.published += len(events)
+        for family, run in groupby(events, key=lambda e: e.family):
+            PUBLISHED.labels(family).inc(sum(1 for _ in run))
         return len(events)
 
     def drain(self) -> int:

@@ -14,6 +14,7 @@ from shared.application import EventSourcedRepository, ViewCatchUp
 from shared.bus import EventBus, topic_for
 from shared.config import Settings
 from shared.events import EventRegistry
+from shared.observability import serve_metrics
 from shared.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class ServiceContext:
     def run_relay(self, stop: threading.Event | None = None) -> None:
         """Publish stored events to the bus and repair views, until stopped (SIGTERM/SIGINT)."""
         stop = stop or _stop_on_signals()
+        serve_metrics()
         self.bus.ensure_topics([self.topic])
         catch_up = ViewCatchUp(self.repository)
         relay = self.relay()

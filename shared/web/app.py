@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from shared.aggregate import DomainError
 from shared.config import Settings
 from shared.eventstore import ConcurrencyError, StoreUnavailable
+from shared.observability import instrument
 from shared.events import InvalidPayload
 from shared.regions import UnknownRegion
 from shared.web.auth import AuthError
@@ -54,6 +55,7 @@ def create_app(settings: Settings, title: str, description: str,
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     api = ServiceApi(app)
+    instrument(app, settings.service)
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):

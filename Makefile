@@ -1,0 +1,43 @@
+# 双万 Shuangwan — two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test unit bench servers install clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) node_modules/.installed
+
+## Start every service on the embedded default with demo data, and print the URLs.
+run: install
+	$(VENV)/bin/shuangwan run
+
+## Set everything up, start real Kafka and FerretDB, run the whole suite.
+test: install
+	$(PY) -m tests.harness install
+	$(PY) -m pytest tests
+
+## Unit tests only (no servers).
+unit: install
+	$(PY) -m pytest tests/unit
+
+## Start Kafka and FerretDB for working against them by hand.
+servers: install
+	$(PY) -m tests.harness serve
+
+bench: install
+	$(PY) -m tests.harness install
+	$(PY) -m bench
+
+clean:
+	rm -rf var test-artifacts

@@ -1,0 +1,64 @@
+"""`shuangwan`: the administrator's command line.
+
+    shuangwan token --region 360702 --role clerk --subject 章贡区联络员
+    shuangwan run                 # the whole system on the embedded default, with demo data
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from shared.web.auth import ROLES, issue_token
+
+SERVICES = ("visits", "appraisal", "reporting")
+
+
+@click.group(help="Shuangwan (双万) administration.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Issue a signed office token (needs SHUANGWAN_TOKEN_SECRET).")
+@click.option("--region", required=True, help="The office's 6-digit region code, e.g. 360702.")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="viewer, clerk or admin.")
+@click.option("--subject", required=True, help="Who the token is for (a person or a system).")
+@click.option("--services", default=",".join(SERVICES), show_default=True, help="Services the token opens.")
+@click.option("--days", type=click.IntRange(1, 366), default=30, show_default=True, help="Days until it expires.")
+def token(region: str, role: str, subject: str, services: str, days: int) -> None:
+    secret = os.environ.get("SHUANGWAN_TOKEN_SECRET", "")
+    audience = [s.strip() for s in services.split(",") if s.strip()]
+    unknown = set(audience) - set(SERVICES)
+    if unknown:
+        raise click.BadParameter(f"unknown services: {', '.join(sorted(unknown))}", param_hint="--services")
+    try:
+        click.echo(issue_token(secret, subject, region, role, audience, days * 24 * 3600))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command(help="Run every service on the embedded default (SQLite under ./var) with demo data.")
+@click.option("--data-dir", default="var", show_default=True, type=click.Path(file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--base-port", default=8001, show_default=True, help="visits, appraisal, reporting: this and the next two.")
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Load demo data on first start.")
+def run(data_dir: str, host: str, base_port: int, demo: bool) -> None:
+    from shared.launcher import Launcher
+    Launcher(Path(data_dir), host, base_port, demo).run()
+
+
+def local_secret(data_dir: Path, name: str) -> str:
+    """A secret for local runs, made once and kept in the data directory (never in the repository)."""
+    path = data_dir / name
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
