@@ -8,18 +8,20 @@ lists and reads serve); views are versioned, so a late writer never overwrites a
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Callable, Iterable, TypeVar
 
 from shared.aggregate import Aggregate, NotFound
 from shared.envelope import Recorded, new_event_id, utcnow
-from shared.eventstore import ConcurrencyError, EventStore
+from shared.eventstore import ConcurrencyError, EventStore, StoreUnavailable
 from shared.events import EventRegistry
 from shared.observability import APPENDED
 from shared.projections import ProjectionStore
 from shared.regions import tier_of
 
 A = TypeVar("A", bound=Aggregate)
+log = logging.getLogger(__name__)
 
 VIEWS = "views"
 
@@ -67,7 +69,11 @@ class EventSourcedRepository:
         stored = self.store.append(aggregate.id, base, records)
         APPENDED.labels(self.registry.family).inc(len(stored))
         aggregate.pending = []
-        self.write_view(aggregate)
+        try:
+            self.write_view(aggregate)
+        except StoreUnavailable as exc:
+            # The command happened (its events are stored); the view catch-up will mend the view.
+            log.warning("view of %s not written: %s", aggregate.id, exc)
         return stored
 
     def write_view(self, aggregate: Aggregate) -> None:

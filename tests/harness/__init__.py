@@ -1,0 +1,1 @@
+"""Real servers (Kafka, FerretDB) for Shuangwan's integration tests; see servers.py."""
