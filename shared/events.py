@@ -8,6 +8,7 @@ The JSON Schema published for integrators is generated from the same schema.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -52,7 +53,7 @@ class EventRegistry:
         missing = [v for v in range(1, version) if v not in upcasters]
         if missing:
             raise ValueError(f"{name} v{version} needs upcasters from versions {missing}")
-        doc = (schema.__doc__ or "").strip()
+        doc = inspect.cleandoc(schema.__doc__ or "")
         event_type = EventType(name, schema, version, upcasters, doc)
         self._types[name] = event_type
         return event_type

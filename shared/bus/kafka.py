@@ -16,7 +16,15 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from shared.bus import BusUnavailable, EventBus, Message, Subscription
 
+# The CloudEvents Kafka binding: structured-mode messages say so in their content-type header.
+STRUCTURED = [("content-type", b"application/cloudevents+json; charset=UTF-8")]
 TOPIC_CONFIG = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
+# kafka-python backs off reconnecting up to 30 s by default, so a relay or consumer would sit
+# idle that long after the broker is back; the Java client's default is 1 s.
+RECONNECT_BACKOFF_MAX_MS = 1000
+# A consumer that died without leaving its group (kill -9, power cut) holds its partitions until
+# its session expires; kafka-python's default of 45 s stalls a restarted consumer that long.
+SESSION_TIMEOUT_MS = 10000
 
 
 def bootstrap_from_url(url: str) -> str:
@@ -39,7 +47,8 @@ class KafkaBus(EventBus):
                 self._producer = KafkaProducer(
                     bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True,
                     linger_ms=5, max_in_flight_requests_per_connection=5, retries=2**31 - 1,
-                    delivery_timeout_ms=30000, request_timeout_ms=10000, max_block_ms=10000)
+                    delivery_timeout_ms=30000, request_timeout_ms=10000, max_block_ms=10000,
+                    reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS)
             except KafkaError as exc:
                 raise BusUnavailable(f"Kafka at {self.bootstrap}: {exc}") from exc
         return self._producer
@@ -66,7 +75,8 @@ class KafkaBus(EventBus):
     def publish(self, topic: str, messages: Sequence[tuple[str, bytes]]) -> None:
         producer = self._get_producer()
         try:
-            futures = [producer.send(topic, key=key.encode(), value=value) for key, value in messages]
+            futures = [producer.send(topic, key=key.encode(), value=value, headers=STRUCTURED)
+                       for key, value in messages]
             producer.flush()
             for future in futures:
                 future.get(timeout=30)
@@ -87,7 +97,9 @@ class _KafkaSubscription(Subscription):
         try:
             self._consumer = KafkaConsumer(
                 *topics, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
-                auto_offset_reset="earliest", isolation_level="read_committed")
+                auto_offset_reset="earliest", isolation_level="read_committed",
+                reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
+                session_timeout_ms=SESSION_TIMEOUT_MS, heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3)
         except KafkaError as exc:
             raise BusUnavailable(f"Kafka at {bootstrap}: {exc}") from exc
 

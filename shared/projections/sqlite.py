@@ -57,7 +57,7 @@ class SQLiteProjectionStore(ProjectionStore):
                 raise ValueError(f"bad field name {field!r}")
             expr = f"json_extract(body, '$.{field}')"
             if isinstance(wanted, Prefix):
-                clauses.append(f"substr({expr}, 1, ?) = ?")
+                clauses.append(f"json_type(body, '$.{field}') = 'text' AND substr({expr}, 1, ?) = ?")
                 params += [len(wanted.value), wanted.value]
             elif isinstance(wanted, In):
                 clauses.append(f"{expr} IN ({','.join('?' * len(wanted.values))})" if wanted.values else "0")
