@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit bench servers install clean
+.PHONY: run test unit bench servers install browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,12 @@ install: $(STAMP) node_modules/.installed
 run: install
 	$(VENV)/bin/shuangwan run
 
+# Browser tests drive Debian's Chromium (test tools' own browser downloads are not used).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
 ## Set everything up, start real Kafka and FerretDB, run the whole suite.
-test: install
+test: install browser
 	$(PY) -m tests.harness install
 	$(PY) -m pytest tests
 

@@ -1,0 +1,38 @@
+"""REST resources of the appraisal service, one module per resource; helpers they share."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+
+from shared.aggregate import Aggregate, InvalidCommand
+from shared.application import EventSourcedRepository
+from shared.clock import today
+from shared.eventstore import ConcurrencyError
+from shared.web.auth import caller, require_region
+
+
+def repository() -> EventSourcedRepository:
+    return current_app.extensions["shuangwan"].repository
+
+
+def hash_key() -> str:
+    return current_app.extensions["shuangwan"].settings.hash_key
+
+
+def business_date(on: date | None) -> date:
+    """The date a step happened (China Standard Time), today by default, never in the future."""
+    on = on or today()
+    if on > today():
+        raise InvalidCommand("The date is in the future.", "on")
+    return on
+
+
+def load_for_office(cls: type[Aggregate], id: str, role: str, version: int | None = None):
+    """The aggregate, if the caller holds `role` and covers its region; 409 if not at `version`."""
+    who = caller(role)
+    aggregate = repository().get(cls, id)
+    require_region(who, aggregate.region)
+    if version is not None and version != aggregate.version:
+        raise ConcurrencyError(id, version, aggregate.version)
+    return who, aggregate
