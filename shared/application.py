@@ -78,7 +78,7 @@ class EventSourcedRepository:
 
     def write_view(self, aggregate: Aggregate) -> None:
         doc = aggregate.view()
-        doc.update(_id=aggregate.id, _version=aggregate.version, kind=aggregate.stream_prefix,
+        doc.update(_id=aggregate.id, _version=aggregate.version, _kind=aggregate.stream_prefix,
                    region=doc.get("region", aggregate.region))
         self.views.put_newer(VIEWS, [doc])
 
@@ -89,7 +89,7 @@ class EventSourcedRepository:
         return doc
 
     def find(self, kind: str, where: dict | None = None) -> list[dict]:
-        return self.views.find(VIEWS, {"kind": kind, **(where or {})})
+        return self.views.find(VIEWS, {"_kind": kind, **(where or {})})
 
 
 class ViewCatchUp:

@@ -2,9 +2,11 @@
 
     shuangwan token --region 360702 --role clerk --subject 章贡区联络员
     shuangwan run                 # the whole system on the embedded default, with demo data
+    shuangwan demo --visits http://127.0.0.1:8001 --appraisal http://127.0.0.1:8002
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
@@ -48,6 +50,31 @@ def token(region: str, role: str, subject: str, services: str, days: int) -> Non
 def run(data_dir: str, host: str, base_port: int, demo: bool) -> None:
     from shared.launcher import Launcher
     Launcher(Path(data_dir), host, base_port, demo).run()
+
+
+@main.command(help="Write a seeded demo campaign (Ganzhou, 360700) through the services' APIs "
+                    "(needs SHUANGWAN_TOKEN_SECRET, the services' token secret).")
+@click.option("--visits", "visits_url", required=True, help="Base URL of the visits service.")
+@click.option("--appraisal", "appraisal_url", required=True, help="Base URL of the appraisal service.")
+@click.option("--seed", default=2010, show_default=True, help="The same seed writes the same campaign.")
+@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0, 20, min_open=True),
+              help="Multiplies the counts (1: a few thousand requests).")
+@click.option("--weeks", default=12, show_default=True, type=click.IntRange(2, 52),
+              help="Weeks of activity, ending today (China Standard Time).")
+def demo(visits_url: str, appraisal_url: str, seed: int, scale: float, weeks: int) -> None:
+    import urllib.error
+    from shared.demo import DemoError, HttpClients, generate
+    secret = os.environ.get("SHUANGWAN_TOKEN_SECRET", "")
+    if not secret:
+        raise click.ClickException("SHUANGWAN_TOKEN_SECRET is not set: the demo issues its tokens with it.")
+    clients = HttpClients({"visits": visits_url, "appraisal": appraisal_url}, secret)
+    try:
+        summary = generate(clients, seed=seed, weeks=weeks, scale=scale)
+    except DemoError as exc:
+        raise click.ClickException(f"a service refused a demo write: {exc}") from None
+    except urllib.error.URLError as exc:
+        raise click.ClickException(f"cannot reach the services: {exc.reason}") from None
+    click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
 
 
 def local_secret(data_dir: Path, name: str) -> str:

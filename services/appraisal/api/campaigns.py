@@ -166,7 +166,7 @@ def blueprint() -> Blueprint:
         """One campaign with its whole definition and current questionnaire."""
         who = caller("viewer")
         view = repository().view(campaign_id)
-        if view.get("kind") != Campaign.stream_prefix:
+        if view.get("_kind") != Campaign.stream_prefix:
                 raise NotFound(f"no campaign {campaign_id}")
         require_region(who, view["region"])
         return view

@@ -57,7 +57,7 @@ def read(cls: type[Aggregate], id: str) -> dict:
     """One record's current state, for a viewer within whose jurisdiction it lies."""
     who = caller("viewer")
     view = repository().view(id)
-    if view.get("kind") != cls.stream_prefix:
+    if view.get("_kind") != cls.stream_prefix:
         raise NotFound(f"no {cls.__name__} {id}")
     require_region(who, view["region"])
     return view
