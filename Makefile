@@ -22,9 +22,10 @@ install: $(STAMP) node_modules/.installed
 run: install
 	$(VENV)/bin/shuangwan run
 
-# Browser tests drive Debian's Chromium (test tools' own browser downloads are not used).
+# Browser tests drive Debian's Chromium (test tools' own browser downloads are not used), with a
+# Chinese font so the citizens' pages render (and their screenshots show) real characters.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@{ command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; }
 
 ## Set everything up, start real Kafka and FerretDB, run the whole suite.
 test: install browser

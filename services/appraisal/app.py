@@ -6,6 +6,7 @@ from shared.contracts.appraisal import APPRAISAL
 from shared.ledger import Problem
 from shared.service import ServiceContext
 from shared.web.service_app import build_app
+from services.appraisal import web
 from services.appraisal.api import batches, campaigns, opinions, rectifications, responses
 from services.appraisal.domain.batch import Batch
 from services.appraisal.domain.campaign import Campaign
@@ -30,4 +31,7 @@ def create_app(settings: config.Settings | None = None):
         raise RuntimeError("SHUANGWAN_HASH_KEY is not set: the appraisal service cannot check invitations without it.")
     # A problem registered through the generic /problems endpoint comes from the questionnaires;
     # opinions become problems through /opinions/<id>/problem (source "opinion").
-    return build_app(ctx, TITLE, DESCRIPTION, [r.blueprint() for r in RESOURCES], problem_source="questionnaire")
+    app = build_app(ctx, TITLE, DESCRIPTION, [r.blueprint() for r in RESOURCES], problem_source="questionnaire")
+    # The citizens' pages (/answer, /public/): plain Flask, so they stay out of the OpenAPI document.
+    app.register_blueprint(web.blueprint())
+    return app

@@ -73,3 +73,30 @@ def test_campaign_rejections_change_nothing(backend):
 
     events = backend.published(context(app))
     assert [e.type for e in events] == ["CampaignDrafted"]
+
+
+def test_public_campaign_list_and_citizens_pages(backend):
+    """`GET /public/campaigns` lists only open campaigns, with their organs and nothing private; the
+    citizens' pages are served with the strict policy and stay out of the OpenAPI document."""
+    from tests.api.appraisal_support import open_campaign
+    app, client = appraisal_app(backend)
+    draft = client.post("/campaigns", json={"title": "草稿", "targets": TARGETS}, headers=ADMIN).json["id"]
+    closed = open_campaign(client, title="已结束")
+    assert client.post(f"/campaigns/{closed}/close", json={}, headers=ADMIN).status_code == 200
+    cid = open_campaign(client)
+
+    listed = client.get("/public/campaigns")  # no token: public
+    assert listed.status_code == 200
+    assert listed.json == {"items": [{"id": cid, "title": "2026年度群众评机关", "starts_on": None, "ends_on": None,
+                                      "organs": [{k: t[k] for k in ("organ_id", "name", "category")}
+                                                 for t in TARGETS]}]}
+    assert draft not in str(listed.json)
+
+    for path, kind in [("/answer", "text/html"), ("/public/", "text/html"), ("/assets/citizen.js", "javascript"),
+                       ("/assets/citizen.css", "text/css")]:
+        page = client.get(path)
+        assert page.status_code == 200 and kind in page.content_type, path
+        policy = page.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
+    paths = client.get("/openapi.json").json["paths"]
+    assert "/public/campaigns" in paths and not [p for p in paths if p in ("/answer", "/public/") or "assets" in p]

@@ -15,6 +15,7 @@ from shared.application import new_id
 from shared.events import Schema
 from shared.web.listing import page_of, page_schema
 from services.appraisal.api import business_date, hash_key, load_for_office, repository
+from services.appraisal.api.campaigns import OrganOnForm
 from services.appraisal.domain.campaign import Campaign
 from services.appraisal.domain.invitations import keyed_hash
 from services.appraisal.domain.opinion import Opinion, Recent, assess
@@ -69,6 +70,24 @@ class Hide(Schema):
     on = fields.Date()
 
 
+class PublicCampaign(Schema):
+    """An open campaign as the public opinion page shows it: title, dates and target organs, nothing else."""
+    id = fields.Str()
+    title = fields.Str()
+    starts_on = fields.Str(allow_none=True)
+    ends_on = fields.Str(allow_none=True)
+    organs = fields.List(fields.Nested(OrganOnForm))
+
+
+class PublicCampaigns(Schema):
+    items = fields.List(fields.Nested(PublicCampaign))
+
+
+def public_campaign(view: dict) -> dict:
+    return {"id": view["id"], "title": view["title"], "starts_on": view["starts_on"], "ends_on": view["ends_on"],
+            "organs": [{k: t[k] for k in ("organ_id", "name", "category")} for t in view["targets"]]}
+
+
 def recent_counts(campaign_id: str, hashes: dict, organ_id: str | None, since: datetime) -> Recent:
     """What the campaign already received, read from the service's own views (simple, not atomic:
     two racing opinions may both pass a limit by one, which a flag can afford)."""
@@ -96,6 +115,15 @@ def identifier_hashes(args: dict) -> dict:
 def blueprint() -> Blueprint:
     blp = Blueprint("opinions", __name__, url_prefix="",
                     description="Online opinions (网上意见): public while a campaign is open; rate-limited; moderated.")
+
+    @blp.get("/public/campaigns")
+    @blp.response(200, PublicCampaigns)
+    @blp.doc(security=[])
+    def public_campaigns():
+        """The open campaigns with their target organs, newest first, for the public opinion page (public)."""
+        found = repository().find(Campaign.stream_prefix, {"status": "open"})
+        found.sort(key=lambda v: (v.get("opened_on") or "", v["id"]), reverse=True)
+        return {"items": [public_campaign(v) for v in found]}
 
     @blp.post("/campaigns/<campaign_id>/opinions")
     @blp.arguments(NewOpinion)
