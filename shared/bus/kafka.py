@@ -25,6 +25,10 @@ RECONNECT_BACKOFF_MAX_MS = 1000
 # A consumer that died without leaving its group (kill -9, power cut) holds its partitions until
 # its session expires; kafka-python's default of 45 s stalls a restarted consumer that long.
 SESSION_TIMEOUT_MS = 10000
+# A group's leader assigns partitions from the metadata it has; metadata that lacks a new topic's
+# partitions yields an empty assignment, corrected only at the next metadata refresh. The default
+# 5 min leaves a consumer idle that long; refreshing every few seconds makes it rejoin promptly.
+CONSUMER_METADATA_MAX_AGE_MS = 5000
 
 
 def bootstrap_from_url(url: str) -> str:
@@ -99,7 +103,8 @@ class _KafkaSubscription(Subscription):
                 *topics, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
                 auto_offset_reset="earliest", isolation_level="read_committed",
                 reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
-                session_timeout_ms=SESSION_TIMEOUT_MS, heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3)
+                session_timeout_ms=SESSION_TIMEOUT_MS, heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3,
+                metadata_max_age_ms=CONSUMER_METADATA_MAX_AGE_MS)
         except KafkaError as exc:
             raise BusUnavailable(f"Kafka at {bootstrap}: {exc}") from exc
 

@@ -1,0 +1,66 @@
+"""The reporting instance's own state, for its office: generations and dead letters."""
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from services.reporting.api.common import context
+from shared.consumer import DEAD_LETTERS
+from shared.events import Schema
+from shared.web.auth import Caller, caller, require_region
+from shared.web.listing import page_of, page_schema
+
+blp = Blueprint("admin", __name__, url_prefix="/reports",
+                description="The projections' generations and the messages the consumer could not read.")
+
+
+class PageQuery(Schema):
+    page = fields.Int(load_default=1)
+    page_size = fields.Int(load_default=50)
+
+
+class DeadLetter(Schema):
+    id = fields.Str(attribute="_id", metadata={"description": "topic/partition/offset of the message"})
+    topic = fields.Str()
+    partition = fields.Int()
+    offset = fields.Int()
+    key = fields.Str()
+    reason = fields.Str()
+    raw = fields.Str(metadata={"description": "the message's first 4 KiB"})
+    at = fields.Str()
+
+
+class GenerationsSchema(Schema):
+    office = fields.Str()
+    active = fields.Int()
+    building = fields.Int(allow_none=True)
+    active_group = fields.Str()
+    collections = fields.Dict(metadata={"description": "rows per collection of the active generation"})
+
+
+def office_admin() -> Caller:
+    """An admin whose jurisdiction covers this instance's office (dead letters are raw messages of any region)."""
+    who = caller("admin")
+    require_region(who, context().settings.office_region)
+    return who
+
+
+@blp.get("/dead-letters")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, page_schema(DeadLetter))
+def dead_letters(query):
+    """Messages of the active generation's consumer that could not be decoded, newest first (admin)."""
+    office_admin()
+    letters = context().rows().find(DEAD_LETTERS)
+    return page_of(letters, query["page"], query["page_size"], sort_key=lambda d: d["at"])
+
+
+@blp.get("/generations")
+@blp.response(200, GenerationsSchema)
+def generations():
+    """Which generation of the projections answers, and which one a rebuild is building (admin)."""
+    office_admin()
+    ctx = context()
+    meta = ctx.generations.read()
+    rows = ctx.generations.view(meta["active"])
+    return {"office": ctx.settings.office_region, "active": meta["active"], "building": meta["building"],
+            "active_group": ctx.group(meta["active"]),
+            "collections": {c: len(rows.find(c)) for c in rows.collections()}}

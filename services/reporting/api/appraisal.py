@@ -1,0 +1,62 @@
+"""Reports on the citizens' appraisal of organs (群众评机关): campaigns, scores, responses, opinions."""
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, context, respond, scope_of
+from services.reporting.queries.appraisal import (campaigns_table, dimensions_table, opinions_table, organs_table,
+                                                  responses_table)
+
+blp = Blueprint("appraisal", __name__, url_prefix="/reports/appraisal",
+                description="Appraisal campaigns: response rates, scores and rankings, opinions. "
+                            "A sealed campaign shows no scores until it closes (409 `sealed`).")
+
+ResponsesQuery = by_query(["respondent_category", "channel", "batch"], "respondent_category", "ResponsesQuery")
+
+
+class OpinionsQuery(ReportQuery):
+    organ_id = fields.Str(validate=validate.Length(1, 100), metadata={"description": "Only opinions about this organ."})
+
+
+@blp.get("/campaigns")
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200, TableSchema)
+def campaigns(args):
+    """Appraisal campaigns in the region, with status, seal and response rate."""
+    scope = scope_of(args)
+    return respond(campaigns_table(context().rows(), scope), scope, args)
+
+
+@blp.get("/<campaign_id>/organs")
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200, TableSchema)
+def organs(args, campaign_id):
+    """Each target organ's score and satisfaction rate (weighted and pooled), grade, rank in its category, flags."""
+    scope = scope_of(args, campaign_id)
+    return respond(organs_table(context().rows(), scope, campaign_id), scope, args)
+
+
+@blp.get("/<campaign_id>/dimensions")
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200, TableSchema)
+def dimensions(args, campaign_id):
+    """Per organ × dimension: valid n, 不了解 share, satisfaction rate and composite score, pooled and weighted."""
+    scope = scope_of(args, campaign_id)
+    return respond(dimensions_table(context().rows(), scope, campaign_id), scope, args)
+
+
+@blp.get("/<campaign_id>/responses")
+@blp.arguments(ResponsesQuery, location="query")
+@blp.response(200, TableSchema)
+def responses(args, campaign_id):
+    """Questionnaires issued and returned, by respondent category, channel or batch; over-returned batches flagged."""
+    scope = scope_of(args, campaign_id)
+    return respond(responses_table(context().rows(), scope, campaign_id, args["by"]), scope, args)
+
+
+@blp.get("/<campaign_id>/opinions")
+@blp.arguments(OpinionsQuery, location="query")
+@blp.response(200, TableSchema)
+def opinions(args, campaign_id):
+    """Opinions and suggestions (online and on questionnaires): the text, never who wrote it."""
+    scope = scope_of(args, campaign_id)
+    return respond(opinions_table(context().rows(), scope, campaign_id, args.get("organ_id")), scope, args)

@@ -1,0 +1,58 @@
+"""Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings."""
+from flask_smorest import Blueprint
+
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, context, respond, scope_of
+from services.reporting.queries.visits import cadres_table, pairings_table, points_table, visits_table
+
+blp = Blueprint("visits", __name__, url_prefix="/reports",
+                description="Visits (走访), cadres' coverage and research reports, 三个一 and pairings.")
+
+VisitsQuery = by_query(["region", "organ", "place_type", "activity", "week"], "region", "VisitsQuery")
+CadresQuery = by_query(["region", "organ"], "region", "CadresQuery")
+PointsQuery = by_query(["point", "region"], "point", "PointsQuery")
+PairingsQuery = by_query(["region", "organ", "kind"], "region", "PairingsQuery")
+
+
+@blp.get("/visits")
+@blp.arguments(VisitsQuery, location="query")
+@blp.response(200, TableSchema)
+def visits(args):
+    """Visits, cadres taking part, people and households reached, 三送 delivered, problems collected."""
+    scope = scope_of(args)
+    return respond(visits_table(context().rows(), scope, args["by"]), scope, args)
+
+
+@blp.get("/visits/weekly")
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200, TableSchema)
+def weekly(args):
+    """The visit figures of each ISO week (CST) of the period."""
+    scope = scope_of(args)
+    return respond(visits_table(context().rows(), scope, "week"), scope, {**args, "by": "week"})
+
+
+@blp.get("/cadres")
+@blp.arguments(CadresQuery, location="query")
+@blp.response(200, TableSchema)
+def cadres(args):
+    """Leading-cadre coverage (share who visited) and research-report completion, by cadres' organ region or organ."""
+    scope = scope_of(args)
+    return respond(cadres_table(context().rows(), scope, args["by"]), scope, args)
+
+
+@blp.get("/points")
+@blp.arguments(PointsQuery, location="query")
+@blp.response(200, TableSchema)
+def points(args):
+    """三个一 at new-countryside construction points: per point, or the share compliant per region."""
+    scope = scope_of(args)
+    return respond(points_table(context().rows(), scope, args["by"]), scope, args)
+
+
+@blp.get("/pairings")
+@blp.arguments(PairingsQuery, location="query")
+@blp.response(200, TableSchema)
+def pairings(args):
+    """Pairings (结对帮扶/结对共建): started, active, ended, days on site."""
+    scope = scope_of(args)
+    return respond(pairings_table(context().rows(), scope, args["by"]), scope, args)

@@ -1,0 +1,37 @@
+"""The reporting service: projections per province, city and county, query API and exports.
+
+It owns no source of truth: its projections are derived from the visits and appraisal topics
+by `python -m services.reporting consume`, and `python -m services.reporting rebuild` can throw
+them away and build them again (see generations.py).
+"""
+from __future__ import annotations
+
+from services.reporting.api import admin, appraisal, overview, problems, visits
+from services.reporting.context import ReportingContext
+from services.reporting.web import blueprint as dashboard
+from shared import config
+from shared.web.app import create_app as create_web_app
+
+TITLE = "双万 · 统计报表 (reporting)"
+DESCRIPTION = ("Figures per province, city and county, rolled up county → city → province: visits, cadres' "
+               "coverage, 三个一, pairings, the problem ledger, appraisal scores and rankings. Every table is "
+               "JSON, or a file with `format=xlsx` or `format=csv`.")
+BLUEPRINTS = [overview.blp, visits.blp, problems.blp, appraisal.blp, admin.blp]
+
+
+def context(settings: config.Settings | None = None) -> ReportingContext:
+    return ReportingContext(settings or config.load("reporting"))
+
+
+def create_app(settings: config.Settings | None = None):
+    ctx = context(settings)
+    if not ctx.settings.token_secret:
+        raise RuntimeError("SHUANGWAN_TOKEN_SECRET is not set: the service cannot check tokens without it.")
+    app, api = create_web_app(ctx.settings, TITLE, DESCRIPTION, ready=ctx.ready)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    api.spec.options["security"] = [{"bearer": []}]
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(dashboard())  # the offices' dashboard, /dashboard/ (not in the OpenAPI document)
+    app.extensions["shuangwan"] = ctx
+    return app

@@ -1,0 +1,61 @@
+"""What the reporting service is built from: its settings, projection store, generations, bus and
+consumers. It owns no event store: everything it holds is derived from the topics it reads."""
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+
+from services.reporting.domain.jurisdiction import keeps
+from services.reporting.generations import GenerationStore, Generations
+from services.reporting.projections import PROJECTIONS
+from shared import backends
+from shared.bus import EventBus, topic_for
+from shared.config import Settings
+from shared.consumer import Consumer
+from shared.contracts.appraisal import APPRAISAL
+from shared.contracts.visits import VISITS
+from shared.regions import Regions, default_regions
+
+log = logging.getLogger(__name__)
+
+REGISTRIES = {"visits": VISITS, "appraisal": APPRAISAL}
+
+
+class ReportingContext:
+    def __init__(self, settings: Settings, regions: Regions | None = None):
+        self.settings = settings
+        self.regions = regions or default_regions()
+
+    @cached_property
+    def store(self):
+        """The projection store holding every generation and the `meta` document."""
+        return backends.projection_store(self.settings.projection_url, f"{self.settings.service}_projections")
+
+    @cached_property
+    def generations(self) -> Generations:
+        return Generations(self.store, f"{self.settings.topic_prefix}-reporting-{self.settings.office_region}")
+
+    @cached_property
+    def bus(self) -> EventBus:
+        return backends.event_bus(self.settings.bus_url)
+
+    @property
+    def topics(self) -> list[str]:
+        return [topic_for(family, self.settings.topic_prefix) for family in REGISTRIES]
+
+    def group(self, generation: int) -> str:
+        """The consumer group feeding one generation of this office's projections."""
+        return self.generations.group(generation)
+
+    def consumer(self, generation: int) -> Consumer:
+        """A consumer filling `generation`, keeping only events within this office's jurisdiction."""
+        return Consumer(self.bus, self.topics, self.group(generation), REGISTRIES,
+                        GenerationStore(self.store, generation), PROJECTIONS,
+                        accept=keeps(self.settings.office_region))
+
+    def rows(self) -> GenerationStore:
+        """The generation queries read: the active one."""
+        return self.generations.view()
+
+    def ready(self) -> None:
+        self.generations.read()

@@ -1,0 +1,33 @@
+"""The offices' dashboard (`/dashboard/`), served by the reporting service itself.
+
+One static page, one script and one stylesheet, so the service's strict Content-Security-Policy
+(`script-src 'self'; style-src 'self'`) holds: no inline script or style. The charts are drawn by
+ECharts, served locally from `/vendor/` (the offices' machines have no internet).
+
+The page asks for the office token once, keeps it in the tab's sessionStorage and sends it as
+`Authorization: Bearer …` on every call to the report API (`/reports/…`); tokens never appear in
+URLs. Exports are fetched the same way (`format=xlsx` or `format=csv`) and saved from a Blob.
+A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, send_from_directory
+
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "templates"
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("dashboard", __name__, url_prefix="/dashboard", static_folder=str(HERE / "static"),
+                    static_url_path="/assets")
+
+    @blp.get("/")
+    def index():
+        """The offices' dashboard (数据看板)."""
+        response = send_from_directory(PAGES, "dashboard.html", mimetype="text/html")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    return blp

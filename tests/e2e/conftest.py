@@ -1,0 +1,1 @@
+from tests.backends import *  # noqa: F401,F403

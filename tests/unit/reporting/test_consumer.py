@@ -1,0 +1,170 @@
+"""The reporting consumer on the in-memory fakes: jurisdiction, exactly-once, dead letters, and
+rebuilds by generation."""
+import pytest
+
+from services.reporting.context import ReportingContext
+from services.reporting.domain.jurisdiction import child_of, keeps
+from services.reporting.generations import GenerationStore, Generations
+from services.reporting.runner import LiveConsumer, StallWatch, catch_up, rebuild
+from shared.bus.memory import MemoryBus
+from shared.projections.memory import MemoryProjectionStore
+from shared.regions import default_regions
+from tests.unit.reporting.support import FAST, cadre, message, office, organ, problem_events, referred, visit
+
+
+def publish(bus: MemoryBus, events, family: str = "visits") -> None:
+    bus.publish(f"t.{family}", [message(e) for e in events])
+
+
+def everything(ctx: ReportingContext) -> dict:
+    rows = ctx.rows()
+    return {c: sorted(rows.find(c), key=lambda r: r["_id"]) for c in rows.collections()}
+
+
+EVENTS = [
+    organ("organ-a", "360702"), organ("organ-b", "360703"), organ("organ-city", "360700"),
+    cadre("cadre-1", "organ-a", "360702", leading=True), cadre("cadre-2", "organ-b", "360703", leading=True),
+    visit("visit-1", "360702", "2026-10-05", ["cadre-1"]), visit("visit-2", "360703", "2026-10-06", ["cadre-2"]),
+    *problem_events("problem-1", "360702", steps=[referred("2026-10-02", "2026-10-09")]),
+    *problem_events("problem-2", "360703"),
+]
+
+
+def test_keeps_only_its_jurisdiction():
+    county = keeps("360702")
+    city = keeps("360700")
+    province = keeps("360000")
+    events = {e.stream: e for e in EVENTS}
+    assert county(events["visit-1"]) and not county(events["visit-2"]) and not county(events["organ-city"])
+    assert city(events["visit-2"]) and city(events["organ-city"]) and province(events["organ-city"])
+    assert not keeps("360100")(events["visit-1"])  # 南昌 sees nothing of 赣州
+
+
+def test_drill_down_lines():
+    regions = default_regions()
+    assert child_of("360000", "360702", regions) == "360700"   # province → its city
+    assert child_of("360000", "360000", regions) == "360000"   # the province's own (本级)
+    assert child_of("360700", "360702", regions) == "360702"   # city → its county
+    assert child_of("360700", "360700", regions) == "360700"
+    assert child_of("360700", "360782", regions) == "360703"   # 南康市's former code → 南康区
+    assert child_of("360700", "360102", regions) is None        # outside
+    assert child_of("360702", "360702", regions) == "360702"
+
+
+def test_a_county_instance_keeps_nothing_of_its_neighbour():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    county, city = office("360702", bus), office("360700", bus)
+    for ctx in (county, city):
+        LiveConsumer(ctx, FAST).catch_up()
+    kept = everything(county)
+    assert {r["region"] for rows in kept.values() for r in rows} == {"360702"}
+    assert [r["_id"] for r in kept["visits"]] == ["visit-1"]
+    assert {r["_id"] for r in everything(city)["organs"]} == {"organ-a", "organ-b", "organ-city"}
+
+
+def test_redelivery_changes_nothing():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+    LiveConsumer(ctx, FAST).catch_up()
+    before = everything(ctx)
+    # The same messages again, as after a crash between writing rows and committing: skipped by _version.
+    publish(bus, EVENTS)
+    LiveConsumer(ctx, FAST).catch_up()
+    assert everything(ctx) == before
+    # And a second consumer group reading everything from the start into the same rows: still the same.
+    again = ctx.consumer(ctx.generations.active)
+    again.group = "another-group"
+    catch_up(again)
+    assert everything(ctx) == before
+
+
+def test_undecodable_messages_become_dead_letters():
+    bus = MemoryBus()
+    bus.publish("t.visits", [("k", b"not json"), ("k", b'{"specversion": "1.0"}')])
+    publish(bus, EVENTS[:1])
+    ctx = office("360700", bus)
+    LiveConsumer(ctx, FAST).catch_up()
+    letters = ctx.rows().find("dead_letters")
+    assert sorted(d["_id"] for d in letters) == ["t.visits/0/0", "t.visits/0/1"]
+    assert all(d["reason"].startswith("MalformedEnvelope") for d in letters)
+    assert [r["_id"] for r in ctx.rows().find("organs")] == ["organ-a"]
+
+
+def test_generation_store_names_and_sweeps():
+    store = MemoryProjectionStore()
+    g1, g2 = GenerationStore(store, 1), GenerationStore(store, 2)
+    g1.put("visits", {"_id": "a"})
+    g2.put("visits", {"_id": "b"})
+    assert store.collections() == ["g1.visits", "g2.visits"]
+    assert (g1.collections(), g1.get("visits", "a"), g1.get("visits", "b")) == (["visits"], {"_id": "a"}, None)
+    generations = Generations(store, "t-reporting-360700")
+    assert generations.read()["active"] == 1 and generations.known() == {1, 2}
+    assert generations.group(1).startswith("t-reporting-360700-g1-")
+    assert generations.start_building() == 3            # above every generation the store holds
+    group = generations.group(3)
+    assert generations.start_building() == 3            # a second call resumes the same one…
+    assert generations.group(3) == group                # …with the same consumer group
+    assert generations.sweep() == [2]                    # neither active nor building
+    assert generations.switch(3) == 1
+    assert (generations.active, generations.read()["building"], generations.group(3)) == (3, None, group)
+    # A store thrown away starts its generations with new groups: nothing resumes an orphaned checkpoint.
+    assert Generations(MemoryProjectionStore(), "t-reporting-360700").group(1) != generations.read()["groups"].get("1")
+    with pytest.raises(RuntimeError):
+        generations.switch(4)
+
+
+def test_rebuild_switches_only_when_caught_up_and_gives_identical_rows():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+    live = LiveConsumer(ctx, FAST)
+    live.catch_up()
+    before = everything(ctx)
+    seen = []
+    generation = rebuild(ctx, poll_timeout=FAST, progress=lambda handled, remaining: seen.append(
+        (handled, remaining, ctx.generations.active)))
+    assert generation == 2 and ctx.generations.active == 2
+    assert all(active == 1 for _, _, active in seen)     # queries answered from g1 until the switch
+    assert sum(h for h, _, _ in seen) == len(EVENTS)
+    assert everything(ctx) == before
+    assert Generations(ctx.store).known() == {2}          # g1 dropped
+    # The live consumer follows the switch and goes on from where the rebuild stopped.
+    publish(bus, [visit("visit-3", "360702", "2026-10-07", ["cadre-1"])])
+    live.catch_up()
+    assert live.generation == 2
+    assert {r["_id"] for r in ctx.rows().find("visits")} == {"visit-1", "visit-2", "visit-3"}
+
+
+def test_a_killed_rebuild_resumes_where_it_stopped():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+    generation = ctx.generations.start_building()
+    half = ctx.consumer(generation)
+    half.run_once(max_messages=4)                          # some rows written, checkpoint committed…
+    half.run_once(max_messages=3)
+    half.subscription.poll(max_messages=2)                 # …and a batch read but never applied: killed
+    half.close()
+    assert ctx.generations.active == 1 and ctx.generations.read()["building"] == generation
+    assert rebuild(ctx, poll_timeout=FAST) == generation                      # same generation, same group
+    fresh = office("360700", bus)
+    rebuild(fresh, poll_timeout=FAST)
+    assert everything(ctx) == everything(fresh)
+
+
+def test_a_stalled_subscription_is_started_afresh():
+    class Stuck:
+        closed = 0
+
+        def close(self):
+            self.closed += 1
+
+    stuck = Stuck()
+    watch = StallWatch(stuck, limit=0.0)
+    watch.saw(5, 10)          # progress: fine
+    watch.saw(0, 0)           # nothing to read: fine
+    assert stuck.closed == 0
+    watch.saw(0, 3)           # messages wait and nothing comes: resubscribe
+    assert stuck.closed == 1
