@@ -20,8 +20,9 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Mapping, Sequence
 
-from shared.bus import EventBus, Message, Subscription
+from shared.bus import BusUnavailable, EventBus, Message, Subscription
 from shared.envelope import MalformedEnvelope, Recorded, from_bytes
+from shared.eventstore import StoreUnavailable
 from shared.events import EventRegistry, InvalidPayload, UnknownEventType
 from shared.observability import CONSUMED, DEAD_LETTERS as DEAD_LETTERS_METRIC
 from shared.projections import ProjectionStore
@@ -119,9 +120,18 @@ class Consumer:
             idle = idle + 1 if n == 0 and self.subscription.lag() == 0 else 0
         return total
 
-    def run_forever(self, stop: threading.Event) -> None:
+    def run_forever(self, stop: threading.Event, max_backoff: float = 10.0) -> None:
+        """Consume until stopped; an unreachable bus or store is waited out, never fatal."""
+        backoff = 0.5
         while not stop.is_set():
-            self.run_once(timeout=0.5)
+            try:
+                self.run_once(timeout=0.5)
+                backoff = 0.5
+            except (BusUnavailable, StoreUnavailable) as exc:
+                log.warning("consumer %s waiting: %s", self.group, exc)
+                self.close()  # resubscribe from the stored checkpoint once things are back
+                stop.wait(backoff)
+                backoff = min(max_backoff, backoff * 2)
 
     def close(self) -> None:
         if self._subscription is not None:

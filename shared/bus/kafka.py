@@ -7,6 +7,7 @@ unlimited retention: they are the record that projections are rebuilt from.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Iterable, Sequence
 from urllib.parse import urlparse
 
@@ -96,8 +97,18 @@ class KafkaBus(EventBus):
             self._producer = None
 
 
+@contextmanager
+def _unavailable_on_error(bootstrap: str):
+    """Kafka's errors, as the port's one error the callers know to wait out."""
+    try:
+        yield
+    except KafkaError as exc:
+        raise BusUnavailable(f"Kafka at {bootstrap}: {exc}") from exc
+
+
 class _KafkaSubscription(Subscription):
     def __init__(self, bootstrap: str, topics: list[str], group: str):
+        self._bootstrap = bootstrap
         try:
             self._consumer = KafkaConsumer(
                 *topics, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
@@ -105,18 +116,30 @@ class _KafkaSubscription(Subscription):
                 reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
                 session_timeout_ms=SESSION_TIMEOUT_MS, heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3,
                 metadata_max_age_ms=CONSUMER_METADATA_MAX_AGE_MS)
+            # The topics' metadata before the first poll joins the group. A leader that joins
+            # without it assigns nothing and rejoins at once; kafka-python 3.0 drops the result of
+            # that rejoin if a poll times out during it, leaving the consumer without partitions
+            # for good (reproduced with short poll timeouts on a freshly created topic).
+            for topic in topics:
+                self._consumer.partitions_for_topic(topic)
         except KafkaError as exc:
             raise BusUnavailable(f"Kafka at {bootstrap}: {exc}") from exc
 
     def poll(self, timeout: float = 1.0, max_messages: int = 500) -> list[Message]:
-        records = self._consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_messages)
+        with _unavailable_on_error(self._bootstrap):
+            records = self._consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_messages)
         return [Message(r.topic, r.key.decode() if r.key is not None else "", r.value, r.partition, r.offset)
                 for batch in records.values() for r in batch]
 
     def commit(self) -> None:
-        self._consumer.commit()
+        with _unavailable_on_error(self._bootstrap):
+            self._consumer.commit()
 
     def lag(self) -> int:
+        with _unavailable_on_error(self._bootstrap):
+            return self._lag()
+
+    def _lag(self) -> int:
         assigned = list(self._consumer.assignment())
         if not assigned:
             # Not yet part of the group: count from the group's committed offsets instead.

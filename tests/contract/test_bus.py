@@ -1,0 +1,137 @@
+"""Contract of the event bus port, run unchanged against memory, SQLite and Kafka."""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from tests.contract.support import poll_all, wait_until
+
+
+def by_key(messages):
+    out = defaultdict(list)
+    for m in messages:
+        out[m.key].append(m.value)
+    return out
+
+
+def test_messages_of_one_key_keep_their_order_and_arrive_unchanged(bus, names):
+    topic = names("order")
+    bus.ensure_topics([topic])
+    bus.ensure_topics([topic])  # idempotent
+    keys = ["visit-a", "visit-b", "问题-c", "visit-d", "visit-e"]
+    published = defaultdict(list)
+    for round_ in range(4):
+        batch = []
+        for i in range(40):
+            key = keys[(i * 7 + round_) % len(keys)]
+            value = f"{key}#{len(published[key])}".encode() + b"\x00\xff" + "；中文".encode()
+            published[key].append(value)
+            batch.append((key, value))
+        bus.publish(topic, batch)
+
+    with bus.subscribe([topic], names("g")) as sub:
+        got = poll_all(sub, 160, max_messages=37)
+    assert len(got) == 160
+    assert all(m.topic == topic for m in got)
+    assert dict(by_key(got)) == dict(published)
+    refs = [m.ref for m in got]
+    assert len(set(refs)) == len(refs)
+    partitions = defaultdict(list)
+    for m in got:
+        partitions[m.partition].append(m.offset)
+    assert all(offsets == sorted(offsets) for offsets in partitions.values())
+
+
+def test_a_subscription_reads_all_its_topics_and_groups_are_independent(bus, names):
+    one, two = names("one"), names("two")
+    bus.ensure_topics([one, two])
+    bus.publish(one, [("k1", b"1a"), ("k2", b"1b")])
+    bus.publish(two, [("k1", b"2a")])
+    bus.publish(one, [("k1", b"1c")])
+    with bus.subscribe([one, two], names("g1")) as sub:
+        got = poll_all(sub, 4)
+        assert sorted((m.topic, m.value) for m in got) == [(one, b"1a"), (one, b"1b"), (one, b"1c"), (two, b"2a")]
+        sub.commit()
+    # Another group starts from the beginning whatever the first one committed.
+    with bus.subscribe([one], names("g2")) as sub:
+        got = poll_all(sub, 3)
+        assert sorted(m.value for m in got) == [b"1a", b"1b", b"1c"]
+
+
+def test_a_new_subscription_resumes_after_the_last_commit_not_the_last_poll(bus, names):
+    topic, group = names("resume"), names("g")
+    bus.ensure_topics([topic])
+    published = [(f"visit-{i % 5}", f"m{i:02d}".encode()) for i in range(30)]
+    bus.publish(topic, published)
+
+    with bus.subscribe([topic], group) as sub:
+        committed = []
+        while len(committed) < 8:
+            committed.extend(sub.poll(timeout=0.5, max_messages=4))
+        sub.commit()
+        polled_not_committed = poll_all(sub, 30 - len(committed), max_messages=5)
+        assert len(committed) + len(polled_not_committed) == 30
+        assert sub.lag() == 0
+
+    with bus.subscribe([topic], group) as sub:
+        assert sub.lag() == 30 - len(committed)
+        again = poll_all(sub, 30 - len(committed))
+        assert sorted(m.value for m in again) == sorted(m.value for m in polled_not_committed)
+        assert {m.value for m in again}.isdisjoint(m.value for m in committed)
+        # Within a key, it picks up right after that key's last committed message.
+        for key, values in by_key(again).items():
+            everything = [v for k, v in published if k == key]
+            done = [m.value for m in committed if m.key == key]
+            assert values == everything[len(done):]
+        # Committing nothing more and reopening gives the same again.
+    with bus.subscribe([topic], group) as sub:
+        assert sorted(m.value for m in poll_all(sub, len(again))) == sorted(m.value for m in again)
+        sub.commit()
+    with bus.subscribe([topic], group) as sub:
+        assert sub.lag() == 0
+        assert sub.poll(timeout=0.5) == []
+
+
+def test_lag_counts_what_was_not_consumed(bus, names):
+    topic, group = names("lag"), names("g")
+    bus.ensure_topics([topic])
+    with bus.subscribe([topic], group) as sub:
+        assert sub.lag() == 0
+        bus.publish(topic, [(f"k{i % 3}", b"x%d" % i) for i in range(12)])
+        wait_until(lambda: sub.lag() == 12, timeout=15, what="lag of 12")
+        got = []
+        while len(got) < 5:
+            got.extend(sub.poll(timeout=0.5, max_messages=5 - len(got)))
+        assert sub.lag() == 12 - len(got)
+        rest = poll_all(sub, 12 - len(got))
+        assert len(got) + len(rest) == 12
+        assert sub.lag() == 0
+        bus.publish(topic, [("k9", b"late")])
+        wait_until(lambda: sub.lag() == 1, timeout=15, what="lag of 1")
+        assert [m.value for m in poll_all(sub, 1)] == [b"late"]
+        assert sub.lag() == 0
+        sub.commit()
+
+
+def test_an_empty_topic_polls_empty(bus, names):
+    topic = names("empty")
+    bus.ensure_topics([topic])
+    with bus.subscribe([topic], names("g")) as sub:
+        assert sub.poll(timeout=0.3) == []
+        assert sub.lag() == 0
+        sub.commit()
+
+
+def test_a_new_subscription_delivers_even_when_every_poll_is_short(bus, names):
+    """Short polls while the group is still forming must not leave a subscription without input."""
+    for attempt in range(5):
+        topic = names("short", str(attempt))
+        bus.ensure_topics([topic])
+        bus.publish(topic, [("k", b"only")])
+        with bus.subscribe([topic], names("g", str(attempt))) as sub:
+            got = []
+            deadline = time.monotonic() + 20
+            while not got and time.monotonic() < deadline:
+                got = sub.poll(timeout=0.005)
+            assert [m.value for m in got] == [b"only"], f"nothing within 20 s on attempt {attempt}"
+            sub.commit()
