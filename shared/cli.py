@@ -3,6 +3,16 @@
     shuangwan token --region 360702 --role clerk --subject 章贡区联络员
     shuangwan run                 # the whole system on the embedded default, with demo data
     shuangwan demo --visits http://127.0.0.1:8001 --appraisal http://127.0.0.1:8002
+    shuangwan load organs organs.xlsx --visits URL --region 360702
+    shuangwan load cadres cadres.csv --visits URL --region 360702
+    shuangwan campaign create --appraisal URL --region 360700 --file campaign.json
+    shuangwan campaign open CAMPAIGN_ID --appraisal URL --region 360700
+    shuangwan invitations --appraisal URL --region 360700 --campaign ID --category npc_deputy --count 40 --out codes.csv
+    shuangwan export overview --reporting URL --region 360700 --format xlsx --out overview.xlsx
+    shuangwan rebuild             # the reporting projections, from the topics
+
+The commands that reach a service issue their own short-lived token from SHUANGWAN_TOKEN_SECRET;
+they live in shared/admin/, one module per command group.
 """
 from __future__ import annotations
 
@@ -14,6 +24,9 @@ from pathlib import Path
 
 import click
 
+from shared.admin.campaigns import campaign, invitations
+from shared.admin.load import load
+from shared.admin.reports import export, rebuild
 from shared.web.auth import ROLES, issue_token
 
 SERVICES = ("visits", "appraisal", "reporting")
@@ -75,6 +88,10 @@ def demo(visits_url: str, appraisal_url: str, seed: int, scale: float, weeks: in
     except urllib.error.URLError as exc:
         raise click.ClickException(f"cannot reach the services: {exc.reason}") from None
     click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+
+
+for command in (load, campaign, invitations, export, rebuild):
+    main.add_command(command)
 
 
 def local_secret(data_dir: Path, name: str) -> str:

@@ -3,13 +3,13 @@
     python -m services.reporting consume   # the live consumer (run alongside the web app)
     python -m services.reporting rebuild   # rebuild every projection from the topics, then switch
 """
-import logging
 import signal
 import sys
 import threading
 
 from services.reporting.app import context
 from services.reporting.runner import LiveConsumer, rebuild
+from shared.observability import configure_logging, serve_metrics
 
 USAGE = "usage: python -m services.reporting consume|rebuild"
 
@@ -18,6 +18,7 @@ def consume() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    serve_metrics()
     LiveConsumer(context()).run_forever(stop)
 
 
@@ -34,7 +35,7 @@ def rebuild_with_progress() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging()
     command = sys.argv[1:]
     if command == ["consume"]:
         consume()

@@ -10,6 +10,7 @@ from services.reporting.context import ReportingContext
 from shared.bus import BusUnavailable
 from shared.consumer import Consumer
 from shared.eventstore import StoreUnavailable
+from shared.observability import LAG
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def catch_up(consumer: Consumer, progress: Progress | None = None, idle_rounds: 
             raise TimeoutError(f"still {consumer.subscription.lag()} messages behind after {within}s")
         handled = consumer.run_once(timeout=timeout)
         lag = consumer.subscription.lag()
+        LAG.labels(consumer.group).set(lag)
         total += handled
         watch.saw(handled, lag)
         if progress:
@@ -106,7 +108,9 @@ class LiveConsumer:
         if not handled:  # only an idle poll asks the bus how far behind it is
             if self._watch is None or self._watch.consumer is not consumer:
                 self._watch = StallWatch(consumer)
-            self._watch.saw(0, consumer.subscription.lag())
+            lag = consumer.subscription.lag()
+            LAG.labels(consumer.group).set(lag)
+            self._watch.saw(0, lag)
         elif self._watch is not None:
             self._watch.saw(handled, 0)
         return handled

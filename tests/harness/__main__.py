@@ -1,6 +1,6 @@
 """Command line of the test harness.
 
-    python -m tests.harness install   # build/resolve Kafka and FerretDB into the cache
+    python -m tests.harness install   # build/resolve Kafka, FerretDB and Docker Compose into the cache
     python -m tests.harness serve     # run both until Ctrl-C, printing their addresses
 
 ``serve`` prints lines a shell can use, e.g.::
@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 
+from .compose import compose_version, install_compose
 from .servers import (
     FerretDBServer,
     KafkaServer,
@@ -47,6 +48,8 @@ def _install(args) -> int:
     errors = []
     try:
         binary = install_ferretdb()
+        # Compose only validates docker-compose.yml (tests/integration/test_compose.py).
+        compose = install_compose()
     except RuntimeError as exc:
         errors.append(exc)
     finally:
@@ -59,6 +62,7 @@ def _install(args) -> int:
         raise RuntimeError("\n".join(map(str, errors)))
     print(f"kafka {kafka_version()}: {kafka_result['jars']}", file=sys.stderr)
     print(f"ferretdb {ferretdb_version()}: {binary}", file=sys.stderr)
+    print(f"docker compose {compose_version()}: {compose}", file=sys.stderr)
     print(f"harness install done in {time.monotonic() - started:.1f} s (cache {cache_root()})",
           file=sys.stderr)
     return 0
@@ -105,7 +109,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.harness",
                                      description="Real Kafka and FerretDB servers for tests.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("install", help="resolve Kafka's jars and build FerretDB into the cache")
+    sub.add_parser("install", help="resolve Kafka's jars, build FerretDB and Docker Compose into the cache")
     sub.add_parser("serve", help="start both servers and wait for Ctrl-C")
     args = parser.parse_args(argv)
     try:
