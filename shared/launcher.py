@@ -50,6 +50,9 @@ class Launcher:
         self.start("appraisal-relay", [python, "-m", "services.appraisal", "relay"])
         self.start("reporting-consumer", [python, "-m", "services.reporting", "consume"])
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        # Ctrl-C stops everything, even when started from a shell that ignores SIGINT for
+        # background jobs (Python then leaves it ignored).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             for service in self.ports:
                 self.wait_ready(service)
