@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
@@ -40,6 +40,8 @@ unit: install
 servers: install
 	$(PY) -m tests.harness serve
 
+## Benchmarks (bench/, with the `bench` extras that install installs): a table of ratios against
+## baselines run alongside, written to BENCHMARKS.md. `$(PY) -m bench --quick` is the fast pass.
 bench: install
 	$(PY) -m tests.harness install
 	$(PY) -m bench

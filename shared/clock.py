@@ -22,7 +22,7 @@ def cst_date(t: datetime) -> date:
 
 def iso_week(d: date) -> str:
     year, week, _ = d.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"  # four digits, as ISO 8601 writes years (and week parsers read them)
 
 
 def working_days_between(start: date, end: date) -> int:

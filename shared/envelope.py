@@ -8,6 +8,7 @@ payload: the region code (`region`), the tier (`tier`), the aggregate's stream v
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -98,12 +99,23 @@ def from_cloudevent(ce: dict) -> Recorded:
 
 def from_bytes(raw: bytes) -> Recorded:
     try:
-        ce = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
+        # Strictly UTF-8, as the JSON event format says (json.loads would let bytes through in UTF-16,
+        # or with encoded surrogates).
+        ce = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise MalformedEnvelope(f"not JSON: {exc}") from None
     if not isinstance(ce, dict):
         raise MalformedEnvelope("not a JSON object")
+    if _SURROGATE_ESCAPE.search(raw):
+        try:  # a lone surrogate parses into a string no store can encode (a pair is one character)
+            json.dumps(ce, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedEnvelope("a lone surrogate escape (\\ud800 to \\udfff) is not a character") from None
     return from_cloudevent(ce)
+
+
+# A JSON escape of a UTF-16 surrogate: legal in pairs (an astral character), invalid alone.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _iso(t: datetime) -> str:

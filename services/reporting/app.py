@@ -7,6 +7,7 @@ them away and build them again (see generations.py).
 from __future__ import annotations
 
 from services.reporting.api import admin, appraisal, overview, problems, visits
+from services.reporting.api.common import FileFormats
 from services.reporting.context import ReportingContext
 from services.reporting.web import blueprint as dashboard
 from shared import config
@@ -27,7 +28,7 @@ def create_app(settings: config.Settings | None = None):
     ctx = context(settings)
     if not ctx.settings.token_secret:
         raise RuntimeError("SHUANGWAN_TOKEN_SECRET is not set: the service cannot check tokens without it.")
-    app, api = create_web_app(ctx.settings, TITLE, DESCRIPTION, ready=ctx.ready)
+    app, api = create_web_app(ctx.settings, TITLE, DESCRIPTION, ready=ctx.ready, spec_plugins=[FileFormats()])
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.spec.options["security"] = [{"bearer": []}]
     for blueprint in BLUEPRINTS:

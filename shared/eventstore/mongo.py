@@ -11,6 +11,7 @@ can walk the whole store in an order that keeps every stream's order.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Sequence
 
 from pymongo import ASCENDING, DESCENDING
@@ -70,14 +71,19 @@ class MongoEventStore(EventStore):
 
     def read_after(self, position: int, limit: int = 1000) -> list[Recorded]:
         out: list[Recorded] = []
-        cursor = self._commits.find({"pos_last": {"$gt": position}}).sort("pos_first", ASCENDING).limit(limit)
-        for commit in cursor:
-            out.extend(e for e in _events(commit) if e.position > position)
-            if len(out) >= limit:
-                break
+        with _reachable():
+            cursor = self._commits.find({"pos_last": {"$gt": position}}).sort("pos_first", ASCENDING).limit(limit)
+            for commit in cursor:
+                out.extend(e for e in _events(commit) if e.position > position)
+                if len(out) >= limit:
+                    break
         return out[:limit]
 
     def sequence_pending(self, batch: int = 1000) -> int:
+        with _reachable():
+            return self._sequence_pending(batch)
+
+    def _sequence_pending(self, batch: int) -> int:
         pending = list(self._commits.find({"pos_first": None}).sort("stored_at", ASCENDING).limit(batch))
         if not pending:
             return 0
@@ -107,11 +113,22 @@ class MongoEventStore(EventStore):
         return done
 
     def get_checkpoint(self, name: str) -> int:
-        doc = self._checkpoints.find_one({"_id": name})
+        with _reachable():
+            doc = self._checkpoints.find_one({"_id": name})
         return doc["position"] if doc else 0
 
     def set_checkpoint(self, name: str, position: int) -> None:
-        self._checkpoints.update_one({"_id": name}, {"$set": {"position": position}}, upsert=True)
+        with _reachable():
+            self._checkpoints.update_one({"_id": name}, {"$set": {"position": position}}, upsert=True)
+
+
+@contextmanager
+def _reachable():
+    """A server that cannot be reached is StoreUnavailable (which the relay waits out), whatever the call."""
+    try:
+        yield
+    except UNAVAILABLE as exc:
+        raise StoreUnavailable(str(exc)) from exc
 
 
 def _events(commit: dict) -> list[Recorded]:

@@ -43,15 +43,16 @@ class SQLiteEventStore(EventStore):
 
     def append(self, stream: str, expected_version: int, events: Sequence[Recorded]) -> list[Recorded]:
         check_versions(stream, expected_version, events)
+        # Serialised before the write lock is taken: concurrent writers wait on it the less.
+        rows = [[row[c] for c in COLUMNS] for row in map(event_to_row, events)]
         with transaction(self._db.get()) as conn:
             (current,) = conn.execute(
                 "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?", (stream,)).fetchone()
             if current != expected_version:
                 raise ConcurrencyError(stream, expected_version, current)
             stored = []
-            for event in events:
-                row = event_to_row(event)
-                cursor = conn.execute(INSERT, [row[c] for c in COLUMNS])
+            for event, row in zip(events, rows):
+                cursor = conn.execute(INSERT, row)
                 stored.append(event.at(cursor.lastrowid))
             return stored
 

@@ -68,10 +68,16 @@ class MongoProjectionStore(ProjectionStore):
             raise StoreUnavailable(str(exc)) from exc
 
     def drop(self, collection: str) -> None:
-        self._db.drop_collection(collection)
+        try:
+            self._db.drop_collection(collection)
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
     def collections(self) -> list[str]:
-        return sorted(c for c in self._db.list_collection_names() if self._db[c].estimated_document_count())
+        try:
+            return sorted(c for c in self._db.list_collection_names() if self._db[c].estimated_document_count())
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
 
 def _stored(doc: dict) -> dict:

@@ -2,12 +2,16 @@
 error format, body-size limit, health and readiness, security headers, locally served docs."""
 from __future__ import annotations
 
+import io
+import json
 import logging
+import re
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
-from flask import Flask, jsonify, send_from_directory
+from flask import Flask, jsonify, request, send_from_directory
 from flask_smorest import Api
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from shared.aggregate import DomainError
@@ -16,8 +20,9 @@ from shared.eventstore import ConcurrencyError, StoreUnavailable
 from shared.observability import instrument
 from shared.events import InvalidPayload
 from shared.regions import UnknownRegion
-from shared.web.auth import AuthError
+from shared.web.auth import AuthError, caller
 from shared.web.errors import error_response, flatten, from_http_exception
+from shared.web.openapi import CommonErrors, ErrorSchema
 
 log = logging.getLogger(__name__)
 
@@ -31,30 +36,47 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 }
-# The API docs page (swagger-ui) boots from an inline script: it alone gets a looser policy.
-DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+# A JSON escape of a UTF-16 surrogate: legal in pairs (an astral character), invalid alone.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# The API docs page (swagger-ui) boots from a script file of its own, so no page runs inline
+# script; swagger-ui sets style attributes, so that page alone allows inline styles.
+DOCS_CSP = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>{title}</title>
+<link rel="stylesheet" href="/vendor/swagger-ui-dist/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/vendor/swagger-ui-dist/swagger-ui-bundle.js"></script>
+<script src="/docs.js"></script>
+</body>
+</html>
+"""
+DOCS_JS = 'window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", validatorUrl: null});\n'
 
 
 class ServiceApi(Api):
+    # The document describes errors as they are answered (shared/web/errors.py).
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error: HTTPException):
         return from_http_exception(error)
 
 
 def create_app(settings: Settings, title: str, description: str,
-               ready: Callable[[], None] | None = None) -> tuple[Flask, ServiceApi]:
+               ready: Callable[[], None] | None = None, spec_plugins: Sequence = ()) -> tuple[Flask, ServiceApi]:
+    """The app and its Api; `spec_plugins` (apispec plugins) add to what the OpenAPI document says."""
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title, API_VERSION="1", OPENAPI_VERSION="3.0.3",
         API_SPEC_OPTIONS={"info": {"description": description}},
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="/vendor/swagger-ui-dist/",
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         TOKEN_SECRET=settings.token_secret, TOKEN_AUDIENCE=settings.service,
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    api = ServiceApi(app)
+    api = ServiceApi(app, spec_kwargs={"extra_plugins": [CommonErrors(), *spec_plugins]})
     instrument(app, settings.service)
 
     @app.errorhandler(DomainError)
@@ -85,6 +107,43 @@ def create_app(settings: Settings, title: str, description: str,
     @app.errorhandler(UnknownRegion)
     def unknown_region(exc: UnknownRegion):
         return error_response(422, str(exc), {"region": [str(exc)]})
+
+    @app.before_request
+    def bounded_chunked_body():
+        """A body sent in chunks has no Content-Length to check: werkzeug reads it only up to the
+        limit and silently drops the rest. Read one byte more: a body over the limit is a 413."""
+        if request.content_length is None and request.headers.get("Transfer-Encoding"):
+            limit = settings.max_body_bytes
+            body = request.environ["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                return error_response(413, "The request body is too large.")
+            request.environ["wsgi.input"] = io.BytesIO(body)  # what was read, for the request to parse
+        return None
+
+    @app.before_request
+    def authenticate_first():
+        """An endpoint of the OpenAPI document that is not public (`security=[]`) checks the token
+        before anything else: no caller without a valid one learns how its request is wrong (401
+        before 422), and no endpoint can forget to ask."""
+        view = app.view_functions.get(request.endpoint or "")
+        apidoc = getattr(view, "_apidoc", None)  # set by flask-smorest on the document's endpoints
+        if apidoc is not None and request.method != "OPTIONS" \
+                and apidoc.get("manual_doc", {}).get("security") != []:
+            caller("viewer")
+
+    @app.before_request
+    def no_lone_surrogates():
+        """JSON may escape a lone UTF-16 surrogate ("\\ud800"), which is no character: Python parses
+        it into a string that cannot be encoded, stored or logged. Such a body is malformed (400)."""
+        if request.is_json and _SURROGATE_ESCAPE.search(request.get_data(cache=True)):
+            try:
+                json.dumps(json.loads(request.get_data(cache=True)), ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                return error_response(400, "The JSON body holds a lone surrogate escape (\\ud800 to \\udfff), "
+                                           "which is not a character.")
+            except ValueError:
+                pass  # not JSON at all: the arguments parser answers that one
+        return None
 
     @app.errorhandler(RecursionError)
     def too_deep(_exc):
@@ -127,11 +186,15 @@ def create_app(settings: Settings, title: str, description: str,
         """Front-end libraries from npm, served locally (the offices' machines have no internet)."""
         return send_from_directory(VENDOR, path, max_age=3600)
 
-    @app.after_request
-    def docs_csp(response):
-        from flask import request
-        if request.path.rstrip("/").endswith("/docs"):
-            response.headers["Content-Security-Policy"] = DOCS_CSP
+    @app.get("/docs")
+    def docs():
+        """The API's documentation (swagger-ui, served locally) from /openapi.json."""
+        response = app.response_class(DOCS_PAGE.format(title=escape(title)), mimetype="text/html")
+        response.headers["Content-Security-Policy"] = DOCS_CSP
         return response
+
+    @app.get("/docs.js")
+    def docs_js():
+        return app.response_class(DOCS_JS, mimetype="text/javascript")
 
     return app, api

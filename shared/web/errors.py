@@ -74,7 +74,10 @@ def from_http_exception(error: HTTPException):
     if fields and set(fields) == {"_body"}:
         # A complaint about the body as a whole ("Invalid JSON body."): a malformed request.
         status, message, fields = 400, "; ".join(fields["_body"]), None
-    return error_response(status, message, fields, headers=data.get("headers"))
+    headers = dict(data.get("headers") or {})
+    if getattr(error, "valid_methods", None):  # 405 names the methods the resource has (RFC 9110)
+        headers.setdefault("Allow", ", ".join(error.valid_methods))
+    return error_response(status, message, fields, headers=headers)
 
 
 def _default_message(status: int, error: HTTPException) -> str:

@@ -128,6 +128,7 @@ def blueprint() -> Blueprint:
     @blp.post("/campaigns/<campaign_id>/opinions")
     @blp.arguments(NewOpinion)
     @blp.response(201, OpinionReceipt)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")  # over the campaign's limits per hour
     @blp.doc(security=[])
     def submit(args, campaign_id):
         """Give an opinion about one organ or in general (public, anonymous)."""

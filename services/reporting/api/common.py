@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
+from apispec import BasePlugin
 from flask import current_app, send_file
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -17,15 +19,21 @@ from shared.regions import within
 from shared.web.auth import AuthError, caller, require_region
 
 
+# The days a report may be about. Beyond them a weekly breakdown would run to hundreds of
+# thousands of rows, and past year 9999 date arithmetic overflows.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+IN_RANGE = validate.Range(EARLIEST, LATEST, error=f"Reports cover {EARLIEST} to {LATEST}.")
+
+
 class ReportQuery(Schema):
     """Parameters every report takes."""
     region = fields.Str(validate=validate.Regexp(r"^\d{6}$"), metadata={
         "description": "Report on this region (default: the caller's, within this instance's office)."})
-    start = fields.Date(data_key="from", metadata={"description": "First day of the period (CST), included."})
-    end = fields.Date(data_key="to", metadata={"description": "Last day of the period (CST), included."})
+    start = fields.Date(data_key="from", validate=IN_RANGE, metadata={"description": "First day of the period (CST), included."})
+    end = fields.Date(data_key="to", validate=IN_RANGE, metadata={"description": "Last day of the period (CST), included."})
     week = fields.Str(validate=validate.Regexp(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"),
                       metadata={"description": "An ISO week (CST), e.g. 2026-W40; instead of from/to."})
-    as_of = fields.Date(metadata={"description": "The day open and overdue are judged at, when the period "
+    as_of = fields.Date(validate=IN_RANGE, metadata={"description": "The day open and overdue are judged at, when the period "
                                                  "ends later or is open (default today)."})
     format = fields.Str(load_default="json", validate=validate.OneOf(["json", *FORMATS]),
                         metadata={"description": "json, or a file: xlsx (Excel) or csv (UTF-8 with BOM)."})
@@ -38,9 +46,11 @@ class ReportQuery(Schema):
             raise ValidationError("`from` is after `to`.", "from")
         if "week" in data:
             try:
-                Period.week(data["week"])
-            except ValueError:
+                monday = Period.week(data["week"]).start
+            except (ValueError, OverflowError):  # no such week, or one past year 9999
                 raise ValidationError("Not an ISO week of that year.", "week") from None
+            if not EARLIEST <= monday <= LATEST:
+                raise ValidationError(f"Reports cover {EARLIEST} to {LATEST}.", "week")
 
 
 def by_query(choices: list[str], default: str, name: str) -> type[ReportQuery]:
@@ -61,6 +71,21 @@ class TableSchema(Schema):
     columns = fields.List(fields.Dict())
     rows = fields.List(fields.Dict())
     total = fields.Dict(allow_none=True)
+
+
+class FileFormats(BasePlugin):
+    """apispec plugin: a report with a `format` parameter answers a file when asked; its document
+    lists those content types beside JSON."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            if not any(p.get("in") == "query" and p.get("name") == "format" for p in operation.get("parameters", [])):
+                continue
+            responses = operation.get("responses", {})
+            content = (responses.get(200) or responses.get("200") or {}).get("content")
+            if content is not None:
+                for mimetype in FORMATS.values():
+                    content.setdefault(mimetype.split(";")[0], {"schema": {"type": "string", "format": "binary"}})
 
 
 def context() -> ReportingContext:
