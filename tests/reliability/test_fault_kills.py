@@ -118,7 +118,7 @@ def clone_visits(stack: Stack, count: int) -> dict:
 # batch's rows one by one, slowly, and more slowly as a collection grows: fewer events there,
 # and the consumer is killed as soon as the first rows appear: half-way through writing a batch
 # whose bus checkpoint is not committed.
-COUNTS = {"embedded": 5000, "distributed": 800}
+COUNTS = {"embedded": 5000, "distributed": 300}
 
 
 def row_count(store, collection: str) -> int:
@@ -138,7 +138,7 @@ def test_the_reporting_consumer_killed_while_consuming_and_rebuilding_counts_exa
     def kill_when(name: str, generation: int, at_least: int) -> int:
         process = procs.children[name]
         wait_until(lambda: rows(generation) >= at_least or process.poll() is not None, 120,
-                   f"{name} to write {at_least} rows")
+                   f"{name} to write {at_least} rows", interval=0.05)
         assert process.poll() is None, f"{name} finished before it could be killed:\n{procs.tail(name)}"
         procs.kill(name)
         done = rows(generation)
@@ -152,8 +152,8 @@ def test_the_reporting_consumer_killed_while_consuming_and_rebuilding_counts_exa
     second = kill_when("consume-2", 1, first + 1)
     kills = {"live consumer, 1st kill at rows": first, "live consumer, 2nd kill at rows": second}
     stack.consume("consume-3")
-    figures = wait_until(lambda: (t := stack.visit_totals())["visits"] == count and t, 180,
-                         "the restarted consumer to catch up")
+    figures = wait_until(lambda: rows(1) == count and stack.visit_totals(), 180,
+                         "the restarted consumer to catch up", interval=1)
     assert {k: figures[k] for k in expected} == expected
     assert {r["_version"] for r in context.generations.view(1).find("visits")} == {1}
 
