@@ -9,7 +9,6 @@ Everything runs on the embedded backend (SQLite files in a temporary directory).
 """
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ import requests
 from shared.clock import today
 from shared.demo import HttpClients, generate
 from tests.backends import SECRET, Backend, token
+from tests.browser.support import Console  # noqa: F401  (the dashboard tests import it from here)
 from tests.processes import ROOT, Processes
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -151,37 +151,6 @@ def last_weeks(n: int) -> tuple[str, str]:
 
 
 # --- the browser side ------------------------------------------------------------------------------
-
-class Console:
-    """Console messages and uncaught errors of a page, and the check that nothing went wrong."""
-
-    FAILED_LOAD = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
-
-    def __init__(self, page):
-        self.messages: list[tuple[str, str]] = []
-        self.errors: list[str] = []
-        page.on("console", lambda m: self.messages.append((m.type, m.text)))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def csp_violations(self) -> list[str]:
-        return [text for _, text in self.messages
-                if "Content Security Policy" in text or text.startswith("CSP violation")]
-
-    def assert_clean(self, *expected_statuses: int) -> None:
-        """No JS error, no CSP violation, no console error or warning but failed requests with
-        the statuses the test expected."""
-        assert not self.errors, f"uncaught errors: {self.errors}"
-        assert not self.csp_violations(), f"CSP violations: {self.csp_violations()}"
-        unexpected = []
-        for kind, text in self.messages:
-            if kind not in ("error", "warning"):
-                continue
-            failed = self.FAILED_LOAD.search(text)
-            if failed and int(failed.group(1)) in expected_statuses:
-                continue
-            unexpected.append((kind, text))
-        assert not unexpected, f"console errors/warnings: {unexpected}"
-
 
 def loads(page) -> int:
     """How many views the page has finished loading (the page counts them on <body data-ready>)."""
