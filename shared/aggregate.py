@@ -48,7 +48,7 @@ class Aggregate:
         self.id = id
         self.version = 0          # version of the last event applied
         self.region: str = ""     # the region code this aggregate concerns; set by its first event
-        self.pending: list[tuple[str, dict]] = []
+        self.pending: list[tuple[str, dict]] = []  # (type, payload encoded by `_record`), to be saved
 
     @property
     def stored_version(self) -> int:

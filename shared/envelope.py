@@ -7,11 +7,11 @@ payload: the region code (`region`), the tier (`tier`), the aggregate's stream v
 """
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+
+import orjson
 
 from shared.events import dataschema_uri
 
@@ -67,7 +67,9 @@ def to_cloudevent(event: Recorded) -> dict:
 
 
 def to_bytes(event: Recorded) -> bytes:
-    return json.dumps(to_cloudevent(event), ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON (orjson: the envelope's bytes are made and parsed once per event on every
+    hop, and it is several times faster than the json module at both)."""
+    return orjson.dumps(to_cloudevent(event))
 
 
 class MalformedEnvelope(Exception):
@@ -99,23 +101,14 @@ def from_cloudevent(ce: dict) -> Recorded:
 
 def from_bytes(raw: bytes) -> Recorded:
     try:
-        # Strictly UTF-8, as the JSON event format says (json.loads would let bytes through in UTF-16,
-        # or with encoded surrogates).
-        ce = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+        # orjson is strict where the JSON event format is: UTF-8 only, no lone surrogate escapes
+        # (a string no store could encode), no NaN, nesting at most 1024 deep.
+        ce = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         raise MalformedEnvelope(f"not JSON: {exc}") from None
     if not isinstance(ce, dict):
         raise MalformedEnvelope("not a JSON object")
-    if _SURROGATE_ESCAPE.search(raw):
-        try:  # a lone surrogate parses into a string no store can encode (a pair is one character)
-            json.dumps(ce, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise MalformedEnvelope("a lone surrogate escape (\\ud800 to \\udfff) is not a character") from None
     return from_cloudevent(ce)
-
-
-# A JSON escape of a UTF-16 surrogate: legal in pairs (an astral character), invalid alone.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _iso(t: datetime) -> str:

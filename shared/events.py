@@ -5,6 +5,12 @@ Payloads are validated on the way in (before they are stored) and on the way out
 (when a consumer decodes them). Old versions stay readable: an upcaster turns a
 v1 payload into v2, and so on, so that consumers only ever see the current shape.
 The JSON Schema published for integrators is generated from the same schema.
+
+The two ways differ on purpose. On the way in, the marshmallow schema loads what a command
+produced (dates, decimals) and applies every domain rule it declares. On the way out, a
+consumer checks the payload against the published JSON Schema (with jsonschema-rs, a compiled
+validator): the same contract an integrator checks, at a fraction of the cost of a marshmallow
+load and dump of the same payload, which made ~90 % of a rebuild's time.
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+import jsonschema_rs
 import marshmallow as ma
 
 Upcaster = Callable[[dict], dict]
@@ -47,6 +54,7 @@ class EventRegistry:
         self.family = family  # also the Kafka topic, e.g. "shuangwan.visits"
         self._types: dict[str, EventType] = {}
         self._local = threading.local()  # schema instances, one per type and thread (see _schema)
+        self._validators: dict[str, tuple] = {}  # compiled JSON Schemas and defaults (see _validator)
 
     def register(self, name: str, schema: type[ma.Schema], *, version: int = 1,
                  upcasters: Mapping[int, Upcaster] | None = None) -> EventType:
@@ -90,18 +98,25 @@ class EventRegistry:
         return event_type.version, schema.dump(loaded)
 
     def decode(self, name: str, version: int, data: Mapping) -> dict:
-        """Upcast a stored payload of any known version and validate it."""
+        """Upcast a stored payload of any known version and check it against the published JSON
+        Schema of the current version. A current-version payload is returned as it came (a dict:
+        the same object), absent top-level optional fields set to their defaults."""
         event_type = self.get(name)
         if not 1 <= version <= event_type.version:
             raise UnknownEventType(f"{name} v{version} (this reader knows up to v{event_type.version})")
-        payload = dict(data)
+        payload = data if isinstance(data, dict) else dict(data)
         for v in range(version, event_type.version):
-            payload = event_type.upcasters[v](payload)
-        schema = self._schema(event_type)
+            payload = event_type.upcasters[v](dict(payload))
+        validator, defaults = self._validator(event_type)
         try:
-            return schema.dump(schema.load(payload))
-        except ma.ValidationError as exc:
-            raise InvalidPayload(name, exc.messages) from None
+            validator.validate(payload)
+        except jsonschema_rs.ValidationError as exc:
+            field = ".".join(str(p) for p in exc.instance_path) or "_schema"
+            raise InvalidPayload(name, {field: [exc.message]}) from None
+        for key, value in defaults:
+            if key not in payload:  # what marshmallow's load_default gave; our producers always write them
+                payload[key] = value
+        return payload
 
     def _schema(self, event_type: EventType) -> ma.Schema:
         """A reused instance of the type's schema: building one (marshmallow copies every declared
@@ -111,6 +126,17 @@ class EventRegistry:
         if schema is None:
             schema = schemas[event_type.schema] = event_type.schema()
         return schema
+
+    def _validator(self, event_type: EventType) -> tuple:
+        """The type's JSON Schema compiled once, on first use, with its top-level defaults. A race
+        compiles twice, harmlessly."""
+        compiled = self._validators.get(event_type.name)
+        if compiled is None:
+            schema = self.json_schema(event_type.name)
+            defaults = tuple((k, p["default"]) for k, p in schema.get("properties", {}).items() if "default" in p)
+            compiled = jsonschema_rs.validator_for(schema, validate_formats=True), defaults
+            self._validators[event_type.name] = compiled
+        return compiled
 
     def json_schema(self, name: str) -> dict:
         """JSON Schema (draft 2020-12) of a type's current payload."""
