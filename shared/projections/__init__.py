@@ -3,12 +3,18 @@
 Projections are disposable: anything here can be thrown away and rebuilt from the bus. A
 document's fields are JSON values; `find` filters on top-level fields by equality, by a set
 of values (`In`) or by a string prefix (`Prefix`, how region codes express jurisdiction).
+
+Reports fold over collections that grow with every event, so besides `find` (a list) the port
+has `scan`, which hands the same documents over one at a time and, given `fields`, only the
+top-level fields asked for (a response's two hundred ratings are not read to count it), and
+`count`. A caller holding one document at a time holds memory bounded by its answer, not by
+the collection.
 """
 from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,21 @@ class ProjectionStore(abc.ABC):
 
     @abc.abstractmethod
     def find(self, collection: str, where: Mapping | None = None) -> list[dict]: ...
+
+    def scan(self, collection: str, where: Mapping | None = None,
+             fields: Iterable[str] | None = None) -> Iterator[dict]:
+        """The documents `find` returns, in no set order, read as they are iterated; with `fields`
+        (top-level names), each holds only `_id` and those of the fields it has.
+
+        Adapters read lazily; this default, for stores that only implement `find` (views over
+        another store), is correct but holds the whole list.
+        """
+        names = None if fields is None else field_names(fields)
+        return (only(doc, names) for doc in self.find(collection, where))
+
+    def count(self, collection: str, where: Mapping | None = None) -> int:
+        """How many documents `find` would return."""
+        return sum(1 for _ in self.scan(collection, where, fields=()))
 
     @abc.abstractmethod
     def drop(self, collection: str) -> None: ...
@@ -65,3 +86,55 @@ def matches(doc: Mapping, where: Mapping | None) -> bool:
         elif value != wanted:
             return False
     return True
+
+
+def only(doc: dict, fields: Iterable[str] | None) -> dict:
+    """`doc` cut down to `_id` and those of `fields` it has (all of it when `fields` is None)."""
+    if fields is None:
+        return doc
+    return {f: doc[f] for f in ("_id", *fields) if f in doc}
+
+
+def field_name(name: str) -> str:
+    """`name`, checked: adapters put field names into the text of queries."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"bad field name {name!r}")
+    return name
+
+
+def field_names(fields: Iterable[str]) -> list[str]:
+    """The checked names of `fields` but `_id`, which every scanned document has anyway."""
+    return [field_name(f) for f in fields if f != "_id"]
+
+
+class Namespaced(ProjectionStore):
+    """The collections of `store` whose names start with `prefix`, under their names without it;
+    every operation, `scan` and `count` included, is passed on to `store`."""
+
+    def __init__(self, store: ProjectionStore, prefix: str):
+        self.store, self.prefix = store, prefix
+
+    def get_many(self, collection: str, ids: Iterable[str]) -> dict[str, dict]:
+        return self.store.get_many(self.prefix + collection, ids)
+
+    def put_many(self, collection: str, docs: Iterable[dict]) -> None:
+        self.store.put_many(self.prefix + collection, docs)
+
+    def put_newer(self, collection: str, docs: Iterable[dict]) -> None:
+        self.store.put_newer(self.prefix + collection, docs)
+
+    def find(self, collection: str, where: Mapping | None = None) -> list[dict]:
+        return self.store.find(self.prefix + collection, where)
+
+    def scan(self, collection: str, where: Mapping | None = None,
+             fields: Iterable[str] | None = None) -> Iterator[dict]:
+        return self.store.scan(self.prefix + collection, where, fields)
+
+    def count(self, collection: str, where: Mapping | None = None) -> int:
+        return self.store.count(self.prefix + collection, where)
+
+    def drop(self, collection: str) -> None:
+        self.store.drop(self.prefix + collection)
+
+    def collections(self) -> list[str]:
+        return [c[len(self.prefix):] for c in self.store.collections() if c.startswith(self.prefix)]

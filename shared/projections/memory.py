@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
-from shared.projections import ProjectionStore, matches
+from shared.projections import ProjectionStore, field_names, matches, only
 
 
 class MemoryProjectionStore(ProjectionStore):
@@ -33,8 +33,20 @@ class MemoryProjectionStore(ProjectionStore):
                     target[doc["_id"]] = copy.deepcopy(doc)
 
     def find(self, collection: str, where: Mapping | None = None) -> list[dict]:
+        return list(self.scan(collection, where))
+
+    def scan(self, collection: str, where: Mapping | None = None,
+             fields: Iterable[str] | None = None) -> Iterator[dict]:
+        names = None if fields is None else field_names(fields)
         with self._lock:
-            return [copy.deepcopy(d) for d in self._data.get(collection, {}).values() if matches(d, where)]
+            # Stored documents are replaced, never changed in place: the matching ones can be
+            # copied after the lock is let go.
+            found = [d for d in self._data.get(collection, {}).values() if matches(d, where)]
+        return (copy.deepcopy(only(d, names)) for d in found)
+
+    def count(self, collection: str, where: Mapping | None = None) -> int:
+        with self._lock:
+            return sum(1 for d in self._data.get(collection, {}).values() if matches(d, where))
 
     def drop(self, collection: str) -> None:
         with self._lock:

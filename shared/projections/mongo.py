@@ -3,21 +3,28 @@
 Each document is kept as its top-level scalar fields (so `find` can filter on them with an
 index) plus the whole document as JSON text in `_body`. FerretDB v1 rejects nested arrays and
 keys with dots; JSON text round-trips anything a projection holds.
+
+`scan` reads through the cursor a batch at a time. With `fields` it asks for just those top-level
+fields, which answers from the stored scalars without sending or parsing `_body`; only documents
+lacking one of them (a list, say a response's ratings, lives in `_body` alone) have their body
+fetched, a batch of them by `_id` at a time.
 """
 from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Mapping
+from itertools import islice
+from typing import Iterable, Iterator, Mapping
 
 from pymongo import ReplaceOne
 from pymongo.errors import DuplicateKeyError
 
 from shared.eventstore import StoreUnavailable
 from shared.mongo import UNAVAILABLE, database
-from shared.projections import In, Prefix, ProjectionStore
+from shared.projections import In, Prefix, ProjectionStore, field_names, only
 
 SCALARS = (str, int, float, bool, type(None))
+BATCH = 500  # documents per round trip while scanning
 
 
 class MongoProjectionStore(ProjectionStore):
@@ -54,16 +61,29 @@ class MongoProjectionStore(ProjectionStore):
                 raise StoreUnavailable(str(exc)) from exc
 
     def find(self, collection: str, where: Mapping | None = None) -> list[dict]:
-        query = {}
-        for field, wanted in (where or {}).items():
-            if isinstance(wanted, Prefix):
-                query[field] = {"$regex": "^" + re.escape(wanted.value)}
-            elif isinstance(wanted, In):
-                query[field] = {"$in": list(wanted.values)}
-            else:
-                query[field] = wanted
+        return list(self.scan(collection, where))
+
+    def scan(self, collection: str, where: Mapping | None = None,
+             fields: Iterable[str] | None = None) -> Iterator[dict]:
+        docs = self._db[collection]
+        if fields is None:
+            cursor = docs.find(_query(where), {"_body": 1}, batch_size=BATCH)
+            return _available(json.loads(d["_body"]) for d in cursor)
+        names = field_names(fields)
+        cursor = docs.find(_query(where), {"_id": 1, **{name: 1 for name in names}}, batch_size=BATCH)
+        return _available(self._with_fields(docs, cursor, names))
+
+    def _with_fields(self, docs, cursor, names: list[str]) -> Iterator[dict]:
+        while batch := list(islice(cursor, BATCH)):
+            lacking = [d["_id"] for d in batch if not all(name in d for name in names)]
+            bodies = {d["_id"]: d["_body"] for d in docs.find({"_id": {"$in": lacking}}, {"_body": 1})} if lacking else {}
+            for d in batch:
+                body = bodies.get(d["_id"])
+                yield only(json.loads(body), names) if body is not None else d
+
+    def count(self, collection: str, where: Mapping | None = None) -> int:
         try:
-            return [json.loads(d["_body"]) for d in self._db[collection].find(query, {"_body": 1})]
+            return self._db[collection].count_documents(_query(where))
         except UNAVAILABLE as exc:
             raise StoreUnavailable(str(exc)) from exc
 
@@ -84,3 +104,23 @@ def _stored(doc: dict) -> dict:
     out = {k: v for k, v in doc.items() if isinstance(v, SCALARS) and "." not in k and not k.startswith("$")}
     out["_body"] = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     return out
+
+
+def _query(where: Mapping | None) -> dict:
+    query = {}
+    for field, wanted in (where or {}).items():
+        if isinstance(wanted, Prefix):
+            query[field] = {"$regex": "^" + re.escape(wanted.value)}
+        elif isinstance(wanted, In):
+            query[field] = {"$in": list(wanted.values)}
+        else:
+            query[field] = wanted
+    return query
+
+
+def _available(docs: Iterator[dict]) -> Iterator[dict]:
+    """`docs`, with the driver's connection errors (raised at any step of a cursor) as StoreUnavailable."""
+    try:
+        yield from docs
+    except UNAVAILABLE as exc:
+        raise StoreUnavailable(str(exc)) from exc

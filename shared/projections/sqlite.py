@@ -1,10 +1,15 @@
-"""SQLite projection store, the embedded default: one table of JSON documents."""
+"""SQLite projection store, the embedded default: one table of JSON documents.
+
+`scan` steps a cursor, so only the row at hand is in Python; with `fields` SQLite extracts them
+(`body -> '$.f'`: the field's JSON text, or NULL when the document lacks it) and the rest of the
+body never leaves SQLite.
+"""
 from __future__ import annotations
 
 import json
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
-from shared.projections import In, Prefix, ProjectionStore
+from shared.projections import In, Prefix, ProjectionStore, field_name, field_names
 from shared.sqlite import Connections, path_from_url, transaction
 
 SCHEMA = """
@@ -51,24 +56,23 @@ class SQLiteProjectionStore(ProjectionStore):
                 "WHERE json_extract(docs.body, '$._version') < json_extract(excluded.body, '$._version')", rows)
 
     def find(self, collection: str, where: Mapping | None = None) -> list[dict]:
-        clauses, params = ["collection = ?"], [collection]
-        for field, wanted in (where or {}).items():
-            if not field.replace("_", "").isalnum():
-                raise ValueError(f"bad field name {field!r}")
-            expr = f"json_extract(body, '$.{field}')"
-            if isinstance(wanted, Prefix):
-                clauses.append(f"json_type(body, '$.{field}') = 'text' AND substr({expr}, 1, ?) = ?")
-                params += [len(wanted.value), wanted.value]
-            elif isinstance(wanted, In):
-                clauses.append(f"{expr} IN ({','.join('?' * len(wanted.values))})" if wanted.values else "0")
-                params += list(wanted.values)
-            elif wanted is None:
-                clauses.append(f"{expr} IS NULL")
-            else:
-                clauses.append(f"{expr} = ?")
-                params.append(int(wanted) if isinstance(wanted, bool) else wanted)
-        rows = self._db.get().execute(f"SELECT body FROM docs WHERE {' AND '.join(clauses)}", params).fetchall()
-        return [json.loads(r["body"]) for r in rows]
+        return list(self.scan(collection, where))
+
+    def scan(self, collection: str, where: Mapping | None = None,
+             fields: Iterable[str] | None = None) -> Iterator[dict]:
+        clause, params = _where(collection, where)
+        if fields is None:
+            cursor = self._db.get().execute(f"SELECT body FROM docs WHERE {clause}", params)
+            return _rows(cursor, lambda r: json.loads(r[0]))
+        names = field_names(fields)
+        columns = "".join(f", body -> '$.{name}'" for name in names)
+        cursor = self._db.get().execute(f"SELECT id{columns} FROM docs WHERE {clause}", params)
+        return _rows(cursor, lambda r: {"_id": r[0], **{name: json.loads(value)
+                                                         for name, value in zip(names, r[1:]) if value is not None}})
+
+    def count(self, collection: str, where: Mapping | None = None) -> int:
+        clause, params = _where(collection, where)
+        return self._db.get().execute(f"SELECT count(*) FROM docs WHERE {clause}", params).fetchone()[0]
 
     def drop(self, collection: str) -> None:
         self._db.get().execute("DELETE FROM docs WHERE collection = ?", (collection,))
@@ -78,3 +82,32 @@ class SQLiteProjectionStore(ProjectionStore):
 
     def close(self) -> None:
         self._db.close()
+
+
+def _where(collection: str, where: Mapping | None) -> tuple[str, list]:
+    """The WHERE clause and its parameters selecting `where` in `collection`."""
+    clauses, params = ["collection = ?"], [collection]
+    for field, wanted in (where or {}).items():
+        field = field_name(field)
+        expr = f"json_extract(body, '$.{field}')"
+        if isinstance(wanted, Prefix):
+            clauses.append(f"json_type(body, '$.{field}') = 'text' AND substr({expr}, 1, ?) = ?")
+            params += [len(wanted.value), wanted.value]
+        elif isinstance(wanted, In):
+            clauses.append(f"{expr} IN ({','.join('?' * len(wanted.values))})" if wanted.values else "0")
+            params += list(wanted.values)
+        elif wanted is None:
+            clauses.append(f"{expr} IS NULL")
+        else:
+            clauses.append(f"{expr} = ?")
+            params.append(int(wanted) if isinstance(wanted, bool) else wanted)
+    return " AND ".join(clauses), params
+
+
+def _rows(cursor, decode) -> Iterator[dict]:
+    """Decoded rows as the cursor steps; the cursor is closed however the iteration ends."""
+    try:
+        for row in cursor:
+            yield decode(row)
+    finally:
+        cursor.close()

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import copy
 
-from shared.projections import In, Prefix
+import pytest
+
+from shared.projections import In, Namespaced, Prefix, ProjectionStore
 
 ROWS = [
     {"_id": "visit-1", "region": "360102", "tier": "county", "status": "open", "score": 3, "flag": True,
@@ -163,3 +165,82 @@ def test_awkward_documents_round_trip_unchanged(projection_store):
     assert projection_store.find("views", {"_id": "问题-0001"}) == [doc]
     projection_store.put_newer("views", [{**copy.deepcopy(doc), "_version": 4}])
     assert projection_store.get("views", doc["_id"]) == {**doc, "_version": 4}
+
+
+WHERES = [None, {}, {"status": "open"}, {"region": Prefix("3601")}, {"score": In((1, 5))}, {"owner": None},
+          {"flag": False, "tier": "county"}, {"status": "nothing"}]
+
+
+def test_scan_yields_what_find_returns(projection_store):
+    projection_store.put_many("views", copy.deepcopy(ROWS))
+    for where in WHERES:
+        found = sorted(projection_store.find("views", where), key=lambda d: d["_id"])
+        assert sorted(projection_store.scan("views", where), key=lambda d: d["_id"]) == found, where
+        assert projection_store.count("views", where) == len(found), where
+    assert list(projection_store.scan("never-written")) == []
+    assert projection_store.count("never-written") == 0
+
+
+def test_scan_with_fields_gives_only_those_the_document_has(projection_store):
+    docs = [{"_id": "a", "region": "360102", "n": 1, "ratings": [["organ-1", "work_quality", "satisfied"]],
+             "nested": {"x": [1, {"y": None}]}, "none": None, "text": "不了解"},
+            {"_id": "b", "region": "360103", "n": 2, "ratings": [], "nested": "now a string"},
+            {"_id": "c", "region": "360702"}]
+    projection_store.put_many("views", copy.deepcopy(docs))
+    scan = lambda where=None, **kw: sorted(projection_store.scan("views", where, **kw),  # noqa: E731
+                                           key=lambda d: d["_id"])
+    assert scan(fields=["n"]) == [{"_id": "a", "n": 1}, {"_id": "b", "n": 2}, {"_id": "c"}]
+    assert scan(fields=["ratings", "none", "text"]) == [
+        {"_id": "a", "ratings": docs[0]["ratings"], "none": None, "text": "不了解"}, {"_id": "b", "ratings": []},
+        {"_id": "c"}]
+    assert scan(fields=["nested", "n"]) == [{"_id": "a", "nested": docs[0]["nested"], "n": 1},
+                                            {"_id": "b", "nested": "now a string", "n": 2}, {"_id": "c"}]
+    assert scan(fields=[]) == [{"_id": "a"}, {"_id": "b"}, {"_id": "c"}]
+    assert scan(fields=("_id", "region")) == [{"_id": d["_id"], "region": d["region"]} for d in docs]
+    assert scan({"region": Prefix("3601")}, fields=["n"]) == [{"_id": "a", "n": 1}, {"_id": "b", "n": 2}]
+    assert scan({"n": 2}, fields=("missing",)) == [{"_id": "b"}]
+    with pytest.raises(ValueError):
+        projection_store.scan("views", fields=["n') IS NULL OR ('"])
+    # What a scan hands over is the caller's to change.
+    first = next(iter(projection_store.scan("views", {"_id": "a"}, fields=["ratings"])))
+    first["ratings"].append("changed")
+    assert projection_store.get("views", "a") == docs[0]
+
+
+def test_scan_of_many_documents_and_an_abandoned_scan(projection_store):
+    docs = [{"_id": f"row-{i:04d}", "n": i, "even": i % 2 == 0, "items": [i] * (i % 3)} for i in range(1200)]
+    projection_store.put_many("bulk", docs)
+    assert sorted(projection_store.scan("bulk"), key=lambda d: d["n"]) == docs
+    got = sorted(projection_store.scan("bulk", {"even": True}, fields=["items", "n"]), key=lambda d: d["n"])
+    assert got == [{"_id": d["_id"], "items": d["items"], "n": d["n"]} for d in docs if d["even"]]
+    assert projection_store.count("bulk") == 1200 and projection_store.count("bulk", {"even": False}) == 600
+    for _ in zip(range(3), projection_store.scan("bulk", fields=["items"])):
+        pass  # stop early: the rest is never read, and the store goes on working
+    projection_store.put_many("bulk", [{"_id": "row-0000", "n": -1}])
+    assert projection_store.count("bulk", {"n": -1}) == 1
+
+
+class FindOnly(Namespaced):
+    """A view implementing `find` but not `scan` or `count`: the port's defaults serve it."""
+    scan = ProjectionStore.scan
+    count = ProjectionStore.count
+
+
+@pytest.mark.parametrize("view", [Namespaced, FindOnly])
+def test_a_namespaced_view_passes_everything_on(projection_store, view):
+    projection_store.put_many("other", [{"_id": "x", "n": 0}])
+    store = view(projection_store, "g7.")
+    store.put_many("views", copy.deepcopy(ROWS))
+    store.put_newer("views", [{"_id": "new", "_version": 2}])
+    assert projection_store.get("g7.views", "visit-1") == ROWS[0]
+    assert projection_store.get("g7.views", "new") == {"_id": "new", "_version": 2}
+    assert store.get("views", "visit-2") == ROWS[1] and store.get("other", "x") is None
+    assert ids(store.find("views", {"status": "open"})) == ["visit-1", "visit-3", "visit-5"]
+    store.drop("views")  # (and the versioned one)
+    store.put_many("views", copy.deepcopy(ROWS))
+    assert sorted(store.scan("views", {"region": Prefix("3601")}, fields=["score"]), key=lambda d: d["_id"]) == [
+        {"_id": "visit-1", "score": 3}, {"_id": "visit-2", "score": 5}, {"_id": "visit-3", "score": 5}]
+    assert store.count("views", {"flag": True}) == 3
+    assert store.collections() == ["views"]
+    store.drop("views")
+    assert store.collections() == [] and projection_store.collections() == ["other"]
