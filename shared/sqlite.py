@@ -3,9 +3,15 @@
 One connection per thread (sqlite3 objects must not cross threads), WAL so that readers in
 other processes are never blocked by a writer, and a generous busy timeout because several
 processes (a service, its outbox relay, the reporting consumer) share one machine.
+
+Writers queue on a lock file beside the database (`<db>.writer`, flock) before they begin. SQLite
+alone makes a writer that finds the database locked sleep and retry, in steps growing to 100 ms;
+under concurrent web workers the lock then sat idle most of the time (POST a visit through five
+gunicorn workers ran at a fraction of one core). A blocked flock wakes the moment it is released.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -23,11 +29,44 @@ def path_from_url(url: str) -> str:
     return path
 
 
+class WriterLock:
+    """One writer at a time across threads (a mutex) and processes (flock on the lock file)."""
+
+    def __init__(self, path: str):
+        self._mutex = threading.Lock()
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+    def __enter__(self):
+        self._mutex.acquire()
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._mutex.release()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._mutex.release()
+        return False
+
+    def __del__(self):
+        try:
+            os.close(self._fd)
+        except (AttributeError, OSError):
+            pass
+
+
+class _Connection(sqlite3.Connection):
+    writer: WriterLock | None = None  # the lock `transaction` takes before BEGIN IMMEDIATE
+
+
 class Connections:
     def __init__(self, path: str, schema: str):
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         self.path = path
+        self.writer = WriterLock(path + ".writer")
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -38,7 +77,9 @@ class Connections:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             # isolation_level=None: we issue BEGIN ourselves, so a transaction means what it says.
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False,
+                                   factory=_Connection)
+            conn.writer = self.writer
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -61,18 +102,33 @@ class Connections:
 
 class transaction:
     """`BEGIN IMMEDIATE … COMMIT`, rolled back on any error: the write lock is taken up front,
-    so the read-check-write inside cannot interleave with another writer."""
+    so the read-check-write inside cannot interleave with another writer. Writers of one database
+    queue on its `WriterLock` first (see the module's docstring)."""
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.writer = getattr(conn, "writer", None)
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.writer is not None:
+            self.writer.__enter__()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute("ROLLBACK")
+        try:
+            if exc_type is None:
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute("ROLLBACK")
+        finally:
+            self._release()
         return False
+
+    def _release(self) -> None:
+        if self.writer is not None:
+            self.writer.__exit__(None, None, None)
