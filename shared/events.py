@@ -17,10 +17,13 @@ from __future__ import annotations
 import inspect
 import threading
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Callable, Mapping
 
 import jsonschema_rs
 import marshmallow as ma
+
+from shared.jsonschema import compile_schema, exact, schema_to_jsonschema
 
 Upcaster = Callable[[dict], dict]
 
@@ -88,8 +91,20 @@ class EventRegistry:
             raise UnknownEventType(f"unknown event type {name!r} in {self.family}") from None
 
     def encode(self, name: str, data: Mapping) -> tuple[int, dict]:
-        """Validate a new payload; returns (current version, JSON-ready payload)."""
+        """Validate a new payload; returns (current version, JSON-ready payload).
+
+        When the type's JSON Schema says all its marshmallow schema checks (`exact`), a payload
+        the compiled JSON Schema accepts is taken as it is, dates written out: a questionnaire's
+        200 ratings cost ~40 µs so instead of ~6 ms. Anything else, and anything that check
+        refuses, goes through marshmallow, whose messages the caller then gets."""
         event_type = self.get(name)
+        validator, defaults, exact = self._validator(event_type)
+        if exact:
+            payload = _json_ready(data)
+            if validator.is_valid(payload):
+                for key, value in defaults:
+                    payload.setdefault(key, value)
+                return event_type.version, payload
         schema = self._schema(event_type)
         try:  # one load both validates and converts (`validate` would be a second, whole load)
             loaded = schema.load(_plain(data))
@@ -107,7 +122,7 @@ class EventRegistry:
         payload = data if isinstance(data, dict) else dict(data)
         for v in range(version, event_type.version):
             payload = event_type.upcasters[v](dict(payload))
-        validator, defaults = self._validator(event_type)
+        validator, defaults, _ = self._validator(event_type)
         try:
             validator.validate(payload)
         except jsonschema_rs.ValidationError as exc:
@@ -128,20 +143,18 @@ class EventRegistry:
         return schema
 
     def _validator(self, event_type: EventType) -> tuple:
-        """The type's JSON Schema compiled once, on first use, with its top-level defaults. A race
-        compiles twice, harmlessly."""
-        compiled = self._validators.get(event_type.name)
-        if compiled is None:
+        """(compiled JSON Schema, top-level defaults, whether it is `exact`), made once per type on
+        first use. A race compiles twice, harmlessly."""
+        entry = self._validators.get(event_type.name)
+        if entry is None:
             schema = self.json_schema(event_type.name)
             defaults = tuple((k, p["default"]) for k, p in schema.get("properties", {}).items() if "default" in p)
-            compiled = jsonschema_rs.validator_for(schema, validate_formats=True), defaults
-            self._validators[event_type.name] = compiled
-        return compiled
+            entry = compile_schema(schema), defaults, exact(event_type.schema, top=True)
+            self._validators[event_type.name] = entry
+        return entry
 
     def json_schema(self, name: str) -> dict:
         """JSON Schema (draft 2020-12) of a type's current payload."""
-        from shared.jsonschema import schema_to_jsonschema
-
         event_type = self.get(name)
         out = schema_to_jsonschema(event_type.schema)
         out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -154,6 +167,23 @@ class EventRegistry:
 
 def dataschema_uri(family: str, name: str, version: int) -> str:
     return f"urn:shuangwan:schema:{family}.{name}:v{version}"
+
+
+def _json_ready(value):
+    """A copy of a command's payload in JSON values: dates as ISO strings, tuples as lists.
+    (Exact type checks first: an ABC `isinstance` per rating cost more than the whole check.)"""
+    kind = type(value)
+    if kind is dict:
+        return {k: _json_ready(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_json_ready(v) for v in value]
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if kind is date:
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _json_ready(v) for k, v in value.items()}
+    return value  # anything else (a datetime, a Decimal) the check refuses, and marshmallow decides
 
 
 def _plain(data: Mapping) -> dict:
