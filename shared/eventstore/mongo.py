@@ -1,20 +1,62 @@
 """MongoDB event store (works on MongoDB and on FerretDB).
 
-Without multi-document transactions, the unit of atomicity is one document. So each append is
-one *commit* document holding all the events of one command, with `_id = "<stream>|<first
-version>"`. Optimistic concurrency: the writer reads the stream's head, and only the writer that
-inserts the commit right after that head succeeds — a second one collides on the unique `_id`.
+Every read and write names one document by its `_id`: no query filters or sorts on any other
+field, so a server that serves only `_id` look-ups from an index (FerretDB on SQLite scans the
+whole collection for anything else) answers in constant time, however large the store.
 
-Global order: commits are stored without a position; the outbox relay (one per service) calls
-`sequence_pending`, which numbers them — always after their stream predecessor — so `read_after`
-can walk the whole store in an order that keeps every stream's order.
+Without multi-document transactions, the unit of atomicity is one document, and the only
+conflict check every server makes atomically is the unique `_id` of an insert. So:
+
+- **Commits.** Each append is one *commit* document holding all the events of one command,
+  `_id = "<stream>|<first version>"`, with `last` (its last version) and `prev` (the `_id` of the
+  commit it follows, None for a stream's first). A stream is the chain `<stream>|1`,
+  `<stream>|<last + 1>`, … up to the first `_id` that is missing.
+- **Optimistic concurrency.** An append at `expected_version` E first makes sure E is where a
+  commit ends (E = 0: the empty stream), then inserts `<stream>|E+1`. Two writers at E insert the
+  same `_id`: exactly one succeeds, the other gets a duplicate key, i.e. `ConcurrencyError`. A
+  writer behind the stream also collides (the commit at E+1 exists, because E is a boundary and
+  the stream went on). A writer ahead of the stream, or in the middle of a commit, fails the
+  boundary check. Boundaries never move (commits are never changed or removed), so a boundary
+  seen once — by `read_stream` or a successful append in this process — is remembered and not
+  read again (`_heads`): the usual read-then-append costs no extra round trip.
+- **Pending markers.** Before inserting its commit, the writer inserts a marker `pending/<commit
+  _id>`. The relay lists the markers (a collection as small as the backlog) instead of searching
+  the commits.
+- **The log.** `sequence_pending` (the relay) gives each commit a global position: it inserts
+  `log/<position, zero-padded>` = {first, n, commit} at the log's end, then writes the positions
+  into the commit (for `read_stream`), then deletes the marker. A stream's predecessor commit is
+  always positioned first (following `prev`), so `read_after`, which walks the log by `_id`,
+  keeps every stream's order. Positions are dense from 1; `meta/log.end` is a hint of where the
+  log ends (the relay goes on from it to the first missing key).
+
+Why a process dying between any two steps loses nothing and breaks nothing:
+
+- Writer dies after its marker, before its commit: a marker without a commit. The relay leaves it
+  (it cannot tell a dead writer from a slow one) and looks again now and then; it is harmless,
+  and if the command is retried at that version, the new commit takes up the marker. Markers
+  are never deleted while their commit is missing, so a slow writer's commit is never missed.
+- Writer dies after its commit: the commit is complete (one document) and has its marker, so the
+  relay numbers and publishes it — a record stored whose answer was lost is still published.
+- Relay dies after inserting a log entry, before positioning the commit or deleting the marker:
+  the next round starts from the log's end, found by going on from the hint to the first missing
+  key; every entry it passes on the way is finished again (positions set, marker deleted), both
+  idempotent. A log entry is the one step that decides a position, and an insert: it cannot be
+  taken twice.
+- Relay dies before moving the hint: the same; the hint is only ever where to start looking.
+- A commit whose marker went missing (a store written before markers existed, see
+  `_adopt_earlier_layout`) is still numbered before its successor, through `prev`.
+
+One relay per store (the outbox relay of the service, as documented for operators); sequencing
+calls within one process are serialised by a lock, and a second process sequencing at the same
+time fails on the log's unique keys instead of numbering anything twice.
 """
 from __future__ import annotations
 
+import threading
+import time
 from contextlib import contextmanager
 from typing import Sequence
 
-from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from shared.envelope import Recorded, utcnow
@@ -22,95 +64,243 @@ from shared.eventstore import (ConcurrencyError, EventStore, StoreUnavailable, c
                                event_to_row, row_to_event)
 from shared.mongo import UNAVAILABLE, database
 
+HEADS_REMEMBERED = 20_000   # stream boundaries kept per store object (then forgotten, all at once)
+MISSING_RECHECK = 30.0      # seconds between looks at a marker whose commit has been missing a while
+MISSING_PATIENCE = 60.0     # … "a while"
+LAYOUT = 2                  # meta/layout.version: markers and log in use
+
+_sequencers: dict[tuple[str, str], threading.Lock] = {}
+_sequencers_lock = threading.Lock()
+
+
+def _key(position: int) -> str:
+    """The log's `_id` for a position: a string (FerretDB looks up only string and ObjectId `_id`s)."""
+    return f"{position:020d}"
+
 
 class MongoEventStore(EventStore):
     def __init__(self, url: str, namespace: str):
         db = database(url, namespace)
         self._commits = db["commits"]
+        self._pending = db["pending"]
+        self._log = db["log"]
+        self._meta = db["meta"]
         self._checkpoints = db["checkpoints"]
-        try:
-            self._commits.create_index([("stream", ASCENDING), ("first", ASCENDING)])
-            self._commits.create_index([("pos_first", ASCENDING)])
-            self._commits.create_index([("pos_last", ASCENDING)])
-            self._commits.create_index([("stored_at", ASCENDING)])
-        except UNAVAILABLE as exc:
-            raise StoreUnavailable(str(exc)) from exc
+        self._heads: dict[str, tuple[int, str]] = {}   # stream → (a boundary, the commit ending there)
+        self._last_entry: dict | None = None          # the log entry read_after read last
+        self._missing_since: dict[str, tuple[float, float]] = {}  # marker → (first seen, next look)
+        self._adopted = False
+        with _sequencers_lock:
+            self._sequencer = _sequencers.setdefault((url, namespace), threading.Lock())
+
+    # ------------------------------------------------------------------ writing
 
     def append(self, stream: str, expected_version: int, events: Sequence[Recorded]) -> list[Recorded]:
         check_versions(stream, expected_version, events)
-        try:
-            head = self._head(stream)
-            if head != expected_version:
-                raise ConcurrencyError(stream, expected_version, head)
-            self._commits.insert_one({
-                "_id": f"{stream}|{expected_version + 1}",
-                "stream": stream,
-                "first": expected_version + 1,
-                "last": expected_version + len(events),
-                "events": [event_to_row(e) for e in events],
-                "stored_at": utcnow(),
-                "pos_first": None,
-                "pos_last": None,
-            })
-        except DuplicateKeyError:
-            raise ConcurrencyError(stream, expected_version) from None
-        except UNAVAILABLE as exc:
-            raise StoreUnavailable(str(exc)) from exc
+        commit_id = f"{stream}|{expected_version + 1}"
+        last = expected_version + len(events)
+        document = {
+            "_id": commit_id, "stream": stream, "first": expected_version + 1, "last": last,
+            "prev": None, "events": [event_to_row(e) for e in events], "stored_at": utcnow(),
+            "pos_first": None, "pos_last": None,
+        }
+        with _reachable():
+            if expected_version:
+                document["prev"] = self._commit_ending_at(stream, expected_version)
+            try:
+                # The marker first: once the commit exists, the relay can find it.
+                self._pending.insert_one({"_id": commit_id, "at": document["stored_at"]})
+            except DuplicateKeyError:
+                pass  # a concurrent writer's marker for the same `_id` (or a dead one's): ours too
+            try:
+                self._commits.insert_one(document)
+            except DuplicateKeyError:
+                raise ConcurrencyError(stream, expected_version) from None
+        self._remember(stream, last, commit_id)
         return list(events)
 
-    def _head(self, stream: str) -> int:
-        last = self._commits.find_one({"stream": stream}, {"last": 1}, sort=[("first", DESCENDING)])
-        return last["last"] if last else 0
+    def _commit_ending_at(self, stream: str, version: int) -> str:
+        """The `_id` of the commit of `stream` that ends at `version`; ConcurrencyError if none does."""
+        known = self._heads.get(stream)
+        if known is not None:
+            if known[0] == version:
+                return known[1]
+            if known[0] > version:  # the stream is at least at known[0] already
+                raise ConcurrencyError(stream, version)
+        head, head_id = known or (0, None)
+        for commit in self._chain(stream, head + 1):
+            head, head_id = commit["last"], commit["_id"]
+        if head_id is not None:
+            self._remember(stream, head, head_id)
+        if head != version:
+            raise ConcurrencyError(stream, version, head)
+        return head_id
+
+    def _chain(self, stream: str, first: int, whole: bool = False):
+        """The commits of `stream` from the one starting at `first` on, one `_id` look-up each."""
+        projection = None if whole else {"last": 1}
+        while (commit := self._commits.find_one({"_id": f"{stream}|{first}"}, projection)) is not None:
+            yield commit
+            first = commit["last"] + 1
+
+    def _remember(self, stream: str, last: int, commit_id: str) -> None:
+        if len(self._heads) >= HEADS_REMEMBERED:
+            self._heads.clear()
+        known = self._heads.get(stream)
+        if known is None or known[0] < last:
+            self._heads[stream] = (last, commit_id)
+
+    # ------------------------------------------------------------------ reading
 
     def read_stream(self, stream: str) -> list[Recorded]:
-        try:
-            commits = list(self._commits.find({"stream": stream}).sort("first", ASCENDING))
-        except UNAVAILABLE as exc:
-            raise StoreUnavailable(str(exc)) from exc
+        with _reachable():
+            commits = list(self._chain(stream, 1, whole=True))
+        if commits:
+            self._remember(stream, commits[-1]["last"], commits[-1]["_id"])
         return [event for commit in commits for event in _events(commit)]
 
     def read_after(self, position: int, limit: int = 1000) -> list[Recorded]:
         out: list[Recorded] = []
         with _reachable():
-            cursor = self._commits.find({"pos_last": {"$gt": position}}).sort("pos_first", ASCENDING).limit(limit)
-            for commit in cursor:
-                out.extend(e for e in _events(commit) if e.position > position)
+            entry = self._entry_covering(position + 1)
+            while entry is not None:
+                commit = self._commits.find_one({"_id": entry["commit"]})
+                if commit is None:  # commits are never deleted: a log entry always has its commit
+                    raise RuntimeError(f"log entry {entry['_id']} names a missing commit {entry['commit']}")
+                out.extend(row_to_event(row, entry["first"] + i) for i, row in enumerate(commit["events"])
+                           if entry["first"] + i > position)
+                self._last_entry = entry
                 if len(out) >= limit:
                     break
+                entry = self._log.find_one({"_id": _key(entry["first"] + entry["n"])})
         return out[:limit]
 
+    def _entry_covering(self, position: int) -> dict | None:
+        """The log entry holding `position`; None if the log does not reach it (yet)."""
+        last = self._last_entry
+        if last is not None:
+            if last["first"] <= position < last["first"] + last["n"]:
+                return last
+            if position == last["first"] + last["n"]:  # the usual: the page after the one read last
+                return self._log.find_one({"_id": _key(position)})
+        entry = self._log.find_one({"_id": _key(position)})
+        if entry is not None or position >= self._log_end(repair=False):
+            return entry
+        # Inside an entry (a page cut a commit): its start is at most a commit's size back.
+        for start in range(position - 1, 0, -1):
+            if (entry := self._log.find_one({"_id": _key(start)})) is not None:
+                return entry
+        return None
+
+    # ------------------------------------------------------------------ sequencing (the relay)
+
     def sequence_pending(self, batch: int = 1000) -> int:
-        with _reachable():
+        with self._sequencer, _reachable():
+            if not self._adopted:
+                self._adopt_earlier_layout()
             return self._sequence_pending(batch)
 
     def _sequence_pending(self, batch: int) -> int:
-        pending = list(self._commits.find({"pos_first": None}).sort("stored_at", ASCENDING).limit(batch))
-        if not pending:
-            return 0
-        top = self._commits.find_one({"pos_last": {"$ne": None}}, {"pos_last": 1}, sort=[("pos_last", DESCENDING)])
-        next_position = (top["pos_last"] if top else 0) + 1
-        sequenced_heads: dict[str, int] = {}
-        blocked: set[str] = set()
+        end = self._log_end(repair=True)
+        markers = sorted(self._pending.find({}), key=lambda m: (m.get("at") or utcnow(), m["_id"]))
+        hint = end
+        positioned: set[str] = set()
         done = 0
-        # The oldest commits, each stream's in version order, and never one ahead of its stream
-        # predecessor: a commit whose predecessor is not sequenced yet (still being written, or
-        # beyond this batch) waits for a later round.
-        for commit in sorted(pending, key=lambda c: (c["stream"], c["first"])):
-            stream = commit["stream"]
-            if stream in blocked:
+        now = time.monotonic()
+        for marker in markers:
+            if done >= batch:
+                break
+            commit_id = marker["_id"]
+            if commit_id in positioned or self._missing_since.get(commit_id, (0, 0))[1] > now:
                 continue
-            if commit["first"] != 1 and sequenced_heads.get(stream) != commit["first"] - 1:
-                previous = self._commits.find_one({"stream": stream, "last": commit["first"] - 1})
-                if previous is None or previous.get("pos_first") is None:
-                    blocked.add(stream)
-                    continue
-            size = commit["last"] - commit["first"] + 1
-            self._commits.update_one({"_id": commit["_id"]}, {"$set": {
-                "pos_first": next_position, "pos_last": next_position + size - 1}})
-            next_position += size
-            sequenced_heads[stream] = commit["last"]
-            done += size
+            commit = self._commits.find_one({"_id": commit_id}, {"events": 0})
+            if commit is None:
+                # Its writer is between marker and commit, or died there: look again later, more
+                # rarely once it has been missing a while; never delete it (see the module's notes).
+                first_seen = self._missing_since.get(commit_id, (now, 0))[0]
+                again = now + MISSING_RECHECK if now - first_seen > MISSING_PATIENCE else 0
+                self._missing_since[commit_id] = (first_seen, again)
+                continue
+            self._missing_since.pop(commit_id, None)
+            # The commit and any of its stream's predecessors not numbered yet, oldest first.
+            chain = []
+            while commit is not None and commit.get("pos_first") is None:
+                chain.append(commit)
+                if commit["prev"] is None or commit["prev"] in positioned:
+                    break
+                prev = commit["prev"]
+                commit = self._commits.find_one({"_id": prev}, {"events": 0})
+                if commit is None:  # commits are never deleted: a commit's predecessor exists
+                    raise RuntimeError(f"commit {chain[-1]['_id']} follows a missing commit {prev}")
+            for commit in reversed(chain):
+                size = commit["last"] - commit["first"] + 1
+                try:
+                    self._log.insert_one({"_id": _key(end), "first": end, "n": size, "commit": commit["_id"]})
+                except DuplicateKeyError:  # another process is sequencing this store: let it
+                    self._set_hint(hint, end)
+                    return done
+                self._finish(commit["_id"], end, size)
+                positioned.add(commit["_id"])
+                end += size
+                done += size
+            if not chain:  # numbered already (a relay died before deleting the marker, or a late writer's)
+                self._pending.delete_one({"_id": commit_id})
+        self._set_hint(hint, end)
         return done
+
+    def _finish(self, commit_id: str, first: int, size: int) -> None:
+        """After a commit's log entry: its positions into the commit, its marker away (both idempotent)."""
+        self._commits.update_one({"_id": commit_id}, {"$set": {"pos_first": first, "pos_last": first + size - 1}})
+        self._pending.delete_one({"_id": commit_id})
+
+    def _log_end(self, repair: bool) -> int:
+        """The first position not in the log: from the hint on to the first missing key.
+
+        With `repair`, the entries passed on the way (written after the hint was last moved, maybe
+        by a relay that died before finishing them) are finished.
+        """
+        hint = self._meta.find_one({"_id": "log"})
+        end = hint["end"] if hint else 1
+        while (entry := self._log.find_one({"_id": _key(end)})) is not None:
+            if repair:
+                self._finish(entry["commit"], entry["first"], entry["n"])
+            end = entry["first"] + entry["n"]
+        return end
+
+    def _set_hint(self, was: int, end: int) -> None:
+        if end != was:
+            self._meta.update_one({"_id": "log"}, {"$set": {"end": end}}, upsert=True)
+
+    def _adopt_earlier_layout(self) -> None:
+        """Once per store: index commits written before markers and the log existed.
+
+        The first version of this adapter kept positions only in the commits and found pending
+        commits by querying them. This scans the commits once (the only scan of this module),
+        writes a log entry for every positioned commit and a marker (and `prev`) for every other,
+        then records the layout so that it never runs again.
+        """
+        if self._meta.find_one({"_id": "layout"}) is None:
+            commits = list(self._commits.find({}, {"events": 0}))
+            ending = {(c["stream"], c["last"]): c["_id"] for c in commits}
+            top = 0
+            for c in commits:
+                if c.get("pos_first") is not None:
+                    top = max(top, c["pos_last"])
+                    _insert_once(self._log, {"_id": _key(c["pos_first"]), "first": c["pos_first"],
+                                             "n": c["last"] - c["first"] + 1, "commit": c["_id"]})
+                    continue
+                if "prev" not in c:
+                    prev = ending.get((c["stream"], c["first"] - 1)) if c["first"] > 1 else None
+                    self._commits.update_one({"_id": c["_id"]}, {"$set": {"prev": prev}})
+                _insert_once(self._pending, {"_id": c["_id"], "at": c.get("stored_at") or utcnow()})
+            if top:
+                hint = self._meta.find_one({"_id": "log"})
+                if hint is None or hint["end"] <= top:
+                    self._meta.update_one({"_id": "log"}, {"$set": {"end": top + 1}}, upsert=True)
+            _insert_once(self._meta, {"_id": "layout", "version": LAYOUT})
+        self._adopted = True
+
+    # ------------------------------------------------------------------ checkpoints
 
     def get_checkpoint(self, name: str) -> int:
         with _reachable():
@@ -120,6 +310,13 @@ class MongoEventStore(EventStore):
     def set_checkpoint(self, name: str, position: int) -> None:
         with _reachable():
             self._checkpoints.update_one({"_id": name}, {"$set": {"position": position}}, upsert=True)
+
+
+def _insert_once(collection, document: dict) -> None:
+    try:
+        collection.insert_one(document)
+    except DuplicateKeyError:
+        pass
 
 
 @contextmanager
