@@ -8,9 +8,10 @@ stream always appear there in stream order.
 from __future__ import annotations
 
 import abc
-import json
 from datetime import datetime
 from typing import Sequence
+
+import orjson
 
 from shared.envelope import Recorded
 
@@ -74,7 +75,7 @@ def event_to_row(event: Recorded) -> dict:
     return {
         "id": event.id, "family": event.family, "type": event.type,
         "schema_version": event.schema_version, "stream": event.stream, "version": event.version,
-        "data": json.dumps(event.data, ensure_ascii=False, separators=(",", ":")),
+        "data": orjson.dumps(event.data).decode(),  # compact UTF-8 JSON, as the envelope's
         "time": event.time.isoformat(), "region": event.region, "tier": event.tier,
         "source": event.source,
     }
@@ -83,7 +84,7 @@ def event_to_row(event: Recorded) -> dict:
 def row_to_event(row, position: int | None = None) -> Recorded:
     return Recorded(
         id=row["id"], family=row["family"], type=row["type"], schema_version=row["schema_version"],
-        stream=row["stream"], version=row["version"], data=json.loads(row["data"]),
+        stream=row["stream"], version=row["version"], data=orjson.loads(row["data"]),
         time=datetime.fromisoformat(row["time"]), region=row["region"], tier=row["tier"],
         source=row["source"], position=position,
     )
