@@ -38,7 +38,9 @@ class Projection(abc.ABC):
     collection: str
 
     @abc.abstractmethod
-    def handles(self, event: Recorded) -> bool: ...
+    def handles(self, event: Recorded) -> bool:
+        """Whether this projection takes `event`: decided by its family and type alone (the
+        consumer asks once per family and type, and routes by the answer)."""
 
     @abc.abstractmethod
     def evolve(self, row: dict | None, event: Recorded) -> dict:
@@ -56,6 +58,7 @@ class Consumer:
         self.applied = 0
         self.dead = 0
         self._subscription: Subscription | None = None
+        self._routes: dict[tuple[str, str], tuple[Projection, ...]] = {}  # (family, type) → its projections
 
     @property
     def subscription(self) -> Subscription:
@@ -97,8 +100,11 @@ class Consumer:
 
     def apply(self, events: Iterable[Recorded]) -> None:
         events = list(events)
-        for projection in self.projections:
-            mine = [e for e in events if projection.handles(e)]
+        routed: dict[Projection, list[Recorded]] = {p: [] for p in self.projections}
+        for event in events:
+            for projection in self._route(event):
+                routed[projection].append(event)
+        for projection, mine in routed.items():
             if not mine:
                 continue
             rows = self.store.get_many(projection.collection, {e.stream for e in mine})
@@ -112,6 +118,13 @@ class Consumer:
                 rows[event.stream] = changed[event.stream] = row
             self.store.put_many(projection.collection, changed.values())
         self.applied += len(events)
+
+    def _route(self, event: Recorded) -> tuple[Projection, ...]:
+        key = (event.family, event.type)
+        route = self._routes.get(key)
+        if route is None:
+            route = self._routes[key] = tuple(p for p in self.projections if p.handles(event))
+        return route
 
     def catch_up(self, idle_rounds: int = 2) -> int:
         """Consume until the subscription has no lag (and a poll comes back empty)."""

@@ -11,11 +11,11 @@ fetched, a batch of them by `_id` at a time.
 """
 from __future__ import annotations
 
-import json
 import re
 from itertools import islice
 from typing import Iterable, Iterator, Mapping
 
+import orjson
 from pymongo import ReplaceOne
 from pymongo.errors import DuplicateKeyError
 
@@ -36,7 +36,7 @@ class MongoProjectionStore(ProjectionStore):
         if not ids:
             return {}
         try:
-            return {d["_id"]: json.loads(d["_body"]) for d in self._db[collection].find({"_id": {"$in": ids}})}
+            return {d["_id"]: orjson.loads(d["_body"]) for d in self._db[collection].find({"_id": {"$in": ids}})}
         except UNAVAILABLE as exc:
             raise StoreUnavailable(str(exc)) from exc
 
@@ -68,7 +68,7 @@ class MongoProjectionStore(ProjectionStore):
         docs = self._db[collection]
         if fields is None:
             cursor = docs.find(_query(where), {"_body": 1}, batch_size=BATCH)
-            return _available(json.loads(d["_body"]) for d in cursor)
+            return _available(orjson.loads(d["_body"]) for d in cursor)
         names = field_names(fields)
         cursor = docs.find(_query(where), {"_id": 1, **{name: 1 for name in names}}, batch_size=BATCH)
         return _available(self._with_fields(docs, cursor, names))
@@ -79,7 +79,7 @@ class MongoProjectionStore(ProjectionStore):
             bodies = {d["_id"]: d["_body"] for d in docs.find({"_id": {"$in": lacking}}, {"_body": 1})} if lacking else {}
             for d in batch:
                 body = bodies.get(d["_id"])
-                yield only(json.loads(body), names) if body is not None else d
+                yield only(orjson.loads(body), names) if body is not None else d
 
     def count(self, collection: str, where: Mapping | None = None) -> int:
         try:
@@ -102,7 +102,7 @@ class MongoProjectionStore(ProjectionStore):
 
 def _stored(doc: dict) -> dict:
     out = {k: v for k, v in doc.items() if isinstance(v, SCALARS) and "." not in k and not k.startswith("$")}
-    out["_body"] = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    out["_body"] = orjson.dumps(doc).decode()
     return out
 
 

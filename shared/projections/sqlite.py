@@ -6,8 +6,9 @@ body never leaves SQLite.
 """
 from __future__ import annotations
 
-import json
 from typing import Iterable, Iterator, Mapping
+
+import orjson
 
 from shared.projections import In, Prefix, ProjectionStore, field_name, field_names
 from shared.sqlite import Connections, path_from_url, transaction
@@ -35,18 +36,18 @@ class SQLiteProjectionStore(ProjectionStore):
             rows = conn.execute(
                 f"SELECT id, body FROM docs WHERE collection = ? AND id IN ({','.join('?' * len(chunk))})",
                 (collection, *chunk)).fetchall()
-            out.update((r["id"], json.loads(r["body"])) for r in rows)
+            out.update((r["id"], orjson.loads(r["body"])) for r in rows)
         return out
 
     def put_many(self, collection: str, docs: Iterable[dict]) -> None:
-        rows = [(collection, d["_id"], json.dumps(d, ensure_ascii=False, separators=(",", ":"))) for d in docs]
+        rows = [(collection, d["_id"], orjson.dumps(d).decode()) for d in docs]
         if not rows:
             return
         with transaction(self._db.get()) as conn:
             conn.executemany("INSERT OR REPLACE INTO docs (collection, id, body) VALUES (?, ?, ?)", rows)
 
     def put_newer(self, collection: str, docs: Iterable[dict]) -> None:
-        rows = [(collection, d["_id"], json.dumps(d, ensure_ascii=False, separators=(",", ":"))) for d in docs]
+        rows = [(collection, d["_id"], orjson.dumps(d).decode()) for d in docs]
         if not rows:
             return
         with transaction(self._db.get()) as conn:
@@ -63,11 +64,11 @@ class SQLiteProjectionStore(ProjectionStore):
         clause, params = _where(collection, where)
         if fields is None:
             cursor = self._db.get().execute(f"SELECT body FROM docs WHERE {clause}", params)
-            return _rows(cursor, lambda r: json.loads(r[0]))
+            return _rows(cursor, lambda r: orjson.loads(r[0]))
         names = field_names(fields)
         columns = "".join(f", body -> '$.{name}'" for name in names)
         cursor = self._db.get().execute(f"SELECT id{columns} FROM docs WHERE {clause}", params)
-        return _rows(cursor, lambda r: {"_id": r[0], **{name: json.loads(value)
+        return _rows(cursor, lambda r: {"_id": r[0], **{name: orjson.loads(value)
                                                          for name, value in zip(names, r[1:]) if value is not None}})
 
     def count(self, collection: str, where: Mapping | None = None) -> int:
