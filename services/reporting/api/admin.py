@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from services.reporting.api.common import context
+from services.reporting.api.common import context, rows
 from shared.consumer import DEAD_LETTERS
 from shared.events import Schema
 from shared.web.auth import Caller, caller, require_region
@@ -49,8 +49,12 @@ def office_admin() -> Caller:
 def dead_letters(query):
     """Messages of the active generation's consumer that could not be decoded, newest first (admin)."""
     office_admin()
-    letters = context().rows().find(DEAD_LETTERS)
-    return page_of(letters, query["page"], query["page_size"], sort_key=lambda d: d["at"])
+    store = rows()
+    # Paged by `at` alone; only the page's letters (up to 4 KiB of message each) are read whole.
+    page = page_of(list(store.scan(DEAD_LETTERS, None, ["at"])), query["page"], query["page_size"],
+                   sort_key=lambda d: d["at"])
+    letters = store.get_many(DEAD_LETTERS, [d["_id"] for d in page["items"]])
+    return {**page, "items": [letters[d["_id"]] for d in page["items"] if d["_id"] in letters]}
 
 
 @blp.get("/generations")
@@ -60,7 +64,7 @@ def generations():
     office_admin()
     ctx = context()
     meta = ctx.generations.read()
-    rows = ctx.generations.view(meta["active"])
+    active = rows(meta["active"])
     return {"office": ctx.settings.office_region, "active": meta["active"], "building": meta["building"],
             "active_group": ctx.group(meta["active"]),
-            "collections": {c: len(rows.find(c)) for c in rows.collections()}}
+            "collections": {c: active.count(c) for c in active.collections()}}

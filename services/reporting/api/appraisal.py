@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from services.reporting.api.common import ReportQuery, TableSchema, by_query, context, respond, scope_of
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, respond, rows, scope_of
 from services.reporting.queries.appraisal import (campaigns_table, dimensions_table, opinions_table, organs_table,
                                                   responses_table)
 
@@ -23,7 +23,7 @@ class OpinionsQuery(ReportQuery):
 def campaigns(args):
     """Appraisal campaigns in the region, with status, seal and response rate."""
     scope = scope_of(args)
-    return respond(campaigns_table(context().rows(), scope), scope, args)
+    return respond(campaigns_table(rows(), scope), scope, args)
 
 
 @blp.get("/<campaign_id>/organs")
@@ -32,7 +32,7 @@ def campaigns(args):
 def organs(args, campaign_id):
     """Each target organ's score and satisfaction rate (weighted and pooled), grade, rank in its category, flags."""
     scope = scope_of(args, campaign_id)
-    return respond(organs_table(context().rows(), scope, campaign_id), scope, args)
+    return respond(organs_table(rows(), scope, campaign_id), scope, args)
 
 
 @blp.get("/<campaign_id>/dimensions")
@@ -41,7 +41,7 @@ def organs(args, campaign_id):
 def dimensions(args, campaign_id):
     """Per organ × dimension: valid n, 不了解 share, satisfaction rate and composite score, pooled and weighted."""
     scope = scope_of(args, campaign_id)
-    return respond(dimensions_table(context().rows(), scope, campaign_id), scope, args)
+    return respond(dimensions_table(rows(), scope, campaign_id), scope, args)
 
 
 @blp.get("/<campaign_id>/responses")
@@ -50,7 +50,7 @@ def dimensions(args, campaign_id):
 def responses(args, campaign_id):
     """Questionnaires issued and returned, by respondent category, channel or batch; over-returned batches flagged."""
     scope = scope_of(args, campaign_id)
-    return respond(responses_table(context().rows(), scope, campaign_id, args["by"]), scope, args)
+    return respond(responses_table(rows(), scope, campaign_id, args["by"]), scope, args)
 
 
 @blp.get("/<campaign_id>/opinions")
@@ -59,4 +59,4 @@ def responses(args, campaign_id):
 def opinions(args, campaign_id):
     """Opinions and suggestions (online and on questionnaires): the text, never who wrote it."""
     scope = scope_of(args, campaign_id)
-    return respond(opinions_table(context().rows(), scope, campaign_id, args.get("organ_id")), scope, args)
+    return respond(opinions_table(rows(), scope, campaign_id, args.get("organ_id")), scope, args)

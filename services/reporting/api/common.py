@@ -15,6 +15,7 @@ from services.reporting.queries.scope import Scope
 from services.reporting.queries.tables import Table
 from shared.clock import today
 from shared.events import Schema
+from shared.projections import Namespaced, ProjectionStore
 from shared.regions import within
 from shared.web.auth import AuthError, caller, require_region
 
@@ -90,6 +91,14 @@ class FileFormats(BasePlugin):
 
 def context() -> ReportingContext:
     return current_app.extensions["shuangwan"]
+
+
+def rows(generation: int | None = None) -> ProjectionStore:
+    """The rows of the active generation (or of `generation`) for a report to read. Through a
+    `Namespaced` view: it passes `scan` and `count` on to the store, so a report holds a row at a
+    time, where a view knowing only `find` would hand over whole collections."""
+    view = context().generations.view(generation)
+    return Namespaced(view.store, view.prefix)
 
 
 def scope_of(args: dict, campaign_id: str | None = None) -> Scope:

@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from services.reporting.api.common import ReportQuery, TableSchema, by_query, context, respond, scope_of
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, respond, rows, scope_of
 from services.reporting.queries.problems import overdue_table, problems_table
 
 blp = Blueprint("problems", __name__, url_prefix="/reports",
@@ -25,7 +25,7 @@ class OverdueQuery(ReportQuery):
 def problems(args):
     """Ledger figures of both services' problems (走访, 问卷测评, 网上意见), cut by region, source, category, unit, organ or week."""
     scope = scope_of(args)
-    return respond(problems_table(context().rows(), scope, args["by"]), scope, args)
+    return respond(problems_table(rows(), scope, args["by"]), scope, args)
 
 
 @blp.get("/problems/overdue")
@@ -34,4 +34,4 @@ def problems(args):
 def overdue(args):
     """Problems overdue (逾期) at the end of the period or `as_of`, most overdue first."""
     scope = scope_of(args)
-    return respond(overdue_table(context().rows(), scope), scope, args)
+    return respond(overdue_table(rows(), scope), scope, args)

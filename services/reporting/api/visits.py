@@ -1,7 +1,7 @@
 """Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings."""
 from flask_smorest import Blueprint
 
-from services.reporting.api.common import ReportQuery, TableSchema, by_query, context, respond, scope_of
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, respond, rows, scope_of
 from services.reporting.queries.visits import cadres_table, pairings_table, points_table, visits_table
 
 blp = Blueprint("visits", __name__, url_prefix="/reports",
@@ -19,7 +19,7 @@ PairingsQuery = by_query(["region", "organ", "kind"], "region", "PairingsQuery")
 def visits(args):
     """Visits, cadres taking part, people and households reached, 三送 delivered, problems collected."""
     scope = scope_of(args)
-    return respond(visits_table(context().rows(), scope, args["by"]), scope, args)
+    return respond(visits_table(rows(), scope, args["by"]), scope, args)
 
 
 @blp.get("/visits/weekly")
@@ -28,7 +28,7 @@ def visits(args):
 def weekly(args):
     """The visit figures of each ISO week (CST) of the period."""
     scope = scope_of(args)
-    return respond(visits_table(context().rows(), scope, "week"), scope, {**args, "by": "week"})
+    return respond(visits_table(rows(), scope, "week"), scope, {**args, "by": "week"})
 
 
 @blp.get("/cadres")
@@ -37,7 +37,7 @@ def weekly(args):
 def cadres(args):
     """Leading-cadre coverage (share who visited) and research-report completion, by cadres' organ region or organ."""
     scope = scope_of(args)
-    return respond(cadres_table(context().rows(), scope, args["by"]), scope, args)
+    return respond(cadres_table(rows(), scope, args["by"]), scope, args)
 
 
 @blp.get("/points")
@@ -46,7 +46,7 @@ def cadres(args):
 def points(args):
     """三个一 at new-countryside construction points: per point, or the share compliant per region."""
     scope = scope_of(args)
-    return respond(points_table(context().rows(), scope, args["by"]), scope, args)
+    return respond(points_table(rows(), scope, args["by"]), scope, args)
 
 
 @blp.get("/pairings")
@@ -55,4 +55,4 @@ def points(args):
 def pairings(args):
     """Pairings (结对帮扶/结对共建): started, active, ended, days on site."""
     scope = scope_of(args)
-    return respond(pairings_table(context().rows(), scope, args["by"]), scope, args)
+    return respond(pairings_table(rows(), scope, args["by"]), scope, args)

@@ -10,6 +10,7 @@ What each figure means for a period (both ends CST dates, either open):
 from __future__ import annotations
 
 from datetime import date
+from typing import Iterable
 
 from services.reporting.domain.periods import Period
 from services.reporting.domain.stats import days_between, median, percentile, rate
@@ -60,21 +61,39 @@ def stepped_in(row: dict, action: str, period: Period) -> bool:
     return any(a == action and period.contains(on) for a, on, _ in row["steps"])
 
 
-def problem_figures(rows: list[dict], period: Period, today: date) -> dict:
-    end = period.as_of(today)
-    raised = [r for r in rows if period.contains(r["raised_on"])]
-    closed = [r for r in rows if period.contains(r.get("closed_on"))]
-    states = [state_as_of(r, end) for r in rows]
-    days = [days_between(r["raised_on"], r["closed_on"]) for r in closed]
-    resolved = [r for r in raised if r.get("closed_on") and date.fromisoformat(r["closed_on"]) <= end]
-    return {
-        "raised": len(raised),
-        "assigned": sum(stepped_in(r, "referred", period) for r in rows),
-        "closed": len(closed),
-        "reopened": sum(stepped_in(r, "reopened", period) for r in rows),
-        "open": sum(1 for s in states if s is not None and s["status"] != "closed"),
-        "overdue": sum(overdue_as_of(r, end) for r in rows),
-        "resolution_rate": rate(len(resolved), len(raised)),
-        "median_days_to_close": median(days),
-        "p90_days_to_close": percentile(days, 90),
-    }
+class ProblemTally:
+    """The figures of a set of problem rows over a period, one row at a time: counts, and the
+    days to close of those closed in the period (the median and P90 need each of them)."""
+
+    def __init__(self, period: Period, today: date):
+        self.period, self.end = period, period.as_of(today)
+        self.raised = self.assigned = self.closed = self.reopened = self.open = self.overdue = self.resolved = 0
+        self.days: list[int] = []
+
+    def add(self, row: dict) -> None:
+        period, end = self.period, self.end
+        if period.contains(row["raised_on"]):
+            self.raised += 1
+            self.resolved += bool(row.get("closed_on")) and date.fromisoformat(row["closed_on"]) <= end
+        if period.contains(row.get("closed_on")):
+            self.closed += 1
+            self.days.append(days_between(row["raised_on"], row["closed_on"]))
+        self.assigned += stepped_in(row, "referred", period)
+        self.reopened += stepped_in(row, "reopened", period)
+        state = state_as_of(row, end)
+        self.open += state is not None and state["status"] != "closed"
+        self.overdue += overdue_as_of(row, end)
+
+    def figures(self) -> dict:
+        return {
+            "raised": self.raised, "assigned": self.assigned, "closed": self.closed, "reopened": self.reopened,
+            "open": self.open, "overdue": self.overdue, "resolution_rate": rate(self.resolved, self.raised),
+            "median_days_to_close": median(self.days), "p90_days_to_close": percentile(self.days, 90),
+        }
+
+
+def problem_figures(rows: Iterable[dict], period: Period, today: date) -> dict:
+    tally = ProblemTally(period, today)
+    for row in rows:
+        tally.add(row)
+    return tally.figures()

@@ -3,6 +3,7 @@ rankings (see domain/scoring.py), opinions. No report shows who answered."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterator
 
 from services.reporting.domain.scoring import OrganScore, Settings, score_campaign
 from services.reporting.domain.stats import rate
@@ -69,59 +70,64 @@ def campaign(store: ProjectionStore, scope: Scope, campaign_id: str) -> dict:
 
 
 def campaigns_table(store: ProjectionStore, scope: Scope) -> Table:
-    campaigns = sorted(scope.rows(store, "campaigns"), key=lambda c: (c.get("opened_on") or "", c["_id"]), reverse=True)
-    batches = group(store.find("batches"), lambda b: [b["campaign_id"]])
-    responses = Counter(r["campaign_id"] for r in store.find("responses"))
-    opinions = Counter(o["campaign_id"] for o in store.find("opinions", {"hidden": False}))
+    campaigns = sorted(scope.rows(store, "campaigns", ["title", "region", "status", "sealed", "opened_on", "closed_on",
+                                                       "targets"]),
+                       key=lambda c: (c.get("opened_on") or "", c["_id"]), reverse=True)
+    issued = Counter()
+    for b in store.scan("batches", None, ["campaign_id", "issued"]):
+        issued[b["campaign_id"]] += b["issued"]
+    responses = Counter(r["campaign_id"] for r in store.scan("responses", None, ["campaign_id"]))
+    opinions = Counter(o["campaign_id"] for o in store.scan("opinions", {"hidden": False}, ["campaign_id"]))
     rows = []
     for c in campaigns:
-        issued = sum(b["issued"] for b in batches.get(c["_id"], []))
         rows.append({"key": c["_id"], "name": c["title"], "region": c["region"], "region_name": scope.name_of(c["region"]),
                      "status": c["status"], "status_name": CAMPAIGN_STATUSES[c["status"]], "sealed": c["sealed"],
                      "opened_on": c["opened_on"], "closed_on": c["closed_on"], "targets": len(c["targets"]),
-                     "issued": issued, "responses": responses[c["_id"]],
-                     "response_rate": rate(responses[c["_id"]], issued), "opinions": opinions[c["_id"]]})
+                     "issued": issued[c["_id"]], "responses": responses[c["_id"]],
+                     "response_rate": rate(responses[c["_id"]], issued[c["_id"]]), "opinions": opinions[c["_id"]]})
     columns = [Column("key", "评议活动编号", "text"), Column("name", "评议活动", "text"), *CAMPAIGN_COLUMNS]
     return Table("campaigns", "评议活动", columns, rows)
 
 
-def responses_of(store: ProjectionStore, scope: Scope, campaign_id: str) -> list[dict]:
-    return [r for r in store.find("responses", {"campaign_id": campaign_id})
-            if scope.period.contains(r["submitted_on"])]
+def responses_of(store: ProjectionStore, scope: Scope, campaign_id: str, fields: list[str]) -> Iterator[dict]:
+    """The campaign's responses submitted in the scope's period, one at a time, with `fields`."""
+    return (r for r in store.scan("responses", {"campaign_id": campaign_id}, [*fields, "submitted_on"])
+            if scope.period.contains(r["submitted_on"]))
 
 
-def campaign_meta(row: dict, settings: Settings, responses: list[dict], batches: list[dict]) -> dict:
-    issued = sum(b["issued"] for b in batches)
+def campaign_meta(store: ProjectionStore, row: dict, settings: Settings, responses: int) -> dict:
+    issued = sum(b["issued"] for b in store.scan("batches", {"campaign_id": row["_id"]}, ["issued"]))
     return {"campaign": {"id": row["_id"], "title": row["title"], "status": row["status"], "sealed": row["sealed"],
                          "weighted": settings.category_weights is not None, "min_valid_n": settings.min_valid_n,
-                         "bottom_n": settings.bottom_n, "issued": issued, "responses": len(responses),
-                         "response_rate": rate(len(responses), issued)}}
+                         "bottom_n": settings.bottom_n, "issued": issued, "responses": responses,
+                         "response_rate": rate(responses, issued)}}
 
 
 # --- scores -------------------------------------------------------------------------------------
 
-def scored_campaign(store: ProjectionStore, scope: Scope, campaign_id: str):
-    """(campaign row, settings, organ scores, responses, batches); refuses a sealed campaign."""
+def scored_campaign(store: ProjectionStore, scope: Scope, campaign_id: str) -> tuple[dict, Settings, list[OrganScore]]:
+    """(campaign row, settings, organ scores); refuses a sealed campaign."""
     row = campaign(store, scope, campaign_id)
     if row["sealed"] and row["status"] != "closed":
         raise ResultsSealed(f"The results of campaign {campaign_id} are sealed until it closes.")
     settings = Settings.from_campaign(row["scoring"], row["respondent_categories"])
-    responses = responses_of(store, scope, campaign_id)
+    # The ratings stream into the scoring one response at a time; it keeps counts, not answers.
     ratings = ((organ, dimension, r["respondent_category"], level)
-               for r in responses for organ, dimension, level in r["ratings"])
+               for r in responses_of(store, scope, campaign_id, ["respondent_category", "ratings"])
+               for organ, dimension, level in r["ratings"])
     organs = score_campaign({t["organ_id"]: t["category"] for t in row["targets"]}, ratings, settings)
-    return row, settings, organs, responses, store.find("batches", {"campaign_id": campaign_id})
+    return row, settings, organs
 
 
 def organs_table(store: ProjectionStore, scope: Scope, campaign_id: str) -> Table:
-    row, settings, organs, responses, batches = scored_campaign(store, scope, campaign_id)
+    row, settings, organs = scored_campaign(store, scope, campaign_id)
     targets = {t["organ_id"]: t for t in row["targets"]}
-    opinions = opinion_counts(store, campaign_id, responses)
+    responses, opinions = opinion_counts(store, scope, campaign_id)
     grades = {code: name for code, name, _ in settings.grade_bands}
     rows = [organ_row(o, targets[o.organ_id], scope, grades, opinions[o.organ_id]) for o in organs]
     rows.sort(key=lambda r: (r["category"], r["rank_in_category"] is None, r["rank_in_category"] or 0, r["name"]))
     return Table("organs", "机关评议得分与排名", label_columns("organ") + ORGAN_COLUMNS, rows,
-                 meta=campaign_meta(row, settings, responses, batches))
+                 meta=campaign_meta(store, row, settings, responses))
 
 
 def organ_row(o: OrganScore, target: dict, scope: Scope, grades: dict, opinions: int) -> dict:
@@ -144,7 +150,7 @@ def organ_row(o: OrganScore, target: dict, scope: Scope, grades: dict, opinions:
 
 def dimensions_table(store: ProjectionStore, scope: Scope, campaign_id: str) -> Table:
     """Per organ × dimension: valid n, 不了解 share, satisfaction rate and composite, pooled and weighted."""
-    row, settings, organs, responses, batches = scored_campaign(store, scope, campaign_id)
+    row, settings, organs = scored_campaign(store, scope, campaign_id)
     targets = {t["organ_id"]: t for t in row["targets"]}
     rows = []
     for o in sorted(organs, key=lambda o: (o.category, targets[o.organ_id]["name"])):
@@ -156,7 +162,7 @@ def dimensions_table(store: ProjectionStore, scope: Scope, campaign_id: str) -> 
                          "weighted_satisfaction_rate": d.weighted_satisfaction_rate,
                          "weighted_composite": d.weighted_composite})
     return Table("dimensions", "分项评议结果", label_columns("organ") + DIMENSION_COLUMNS, rows,
-                 meta=campaign_meta(row, settings, responses, batches))
+                 meta=campaign_meta(store, row, settings, sum(1 for _ in responses_of(store, scope, campaign_id, []))))
 
 
 # --- responses ----------------------------------------------------------------------------------
@@ -166,14 +172,17 @@ def responses_table(store: ProjectionStore, scope: Scope, campaign_id: str, by: 
     returned more than it issued is flagged."""
     row = campaign(store, scope, campaign_id)
     batches = store.find("batches", {"campaign_id": campaign_id})
-    responses = responses_of(store, scope, campaign_id)
-    returned = Counter(r["batch_id"] for r in responses)
+    returned, answered = Counter(), Counter()  # responses per batch, per category or channel
+    for r in responses_of(store, scope, campaign_id, ["batch_id", "respondent_category", "channel"]):
+        returned[r["batch_id"]] += 1
+        if by != "batch":
+            answered[r[by]] += 1
     over = {b["_id"] for b in batches if returned[b["_id"]] > b["issued"]}
 
-    def figures(members: list[dict], answered: list[dict], quota: int | None = None) -> dict:
+    def figures(members: list[dict], responses: int, quota: int | None = None) -> dict:
         issued = sum(b["issued"] for b in members)
-        return {"issued": issued, "responses": len(answered), "response_rate": rate(len(answered), issued),
-                "quota": quota, "quota_rate": rate(len(answered), quota) if quota else None,
+        return {"issued": issued, "responses": responses, "response_rate": rate(responses, issued),
+                "quota": quota, "quota_rate": rate(responses, quota) if quota else None,
                 "over_returned": sum(b["_id"] in over for b in members)}
 
     if by == "batch":
@@ -188,25 +197,31 @@ def responses_table(store: ProjectionStore, scope: Scope, campaign_id: str, by: 
         quotas = {g["category"]: g.get("quota") for g in row["respondent_categories"]}
         names = RESPONDENT_CATEGORIES if by == "respondent_category" else CHANNELS
         keys = [g["category"] for g in row["respondent_categories"]] if by == "respondent_category" else list(CHANNELS)
-        keys += sorted({r[by] for r in responses} - set(keys))
-        b_groups, r_groups = group(batches, lambda b: [b[by]]), group(responses, lambda r: [r[by]])
+        keys += sorted(set(answered) - set(keys))
+        b_groups = group(batches, lambda b: [b[by]])
         rows = [{"key": k, "name": names.get(k, k),
-                 **figures(b_groups.get(k, []), r_groups.get(k, []), quotas.get(k) if by != "channel" else None)}
+                 **figures(b_groups.get(k, []), answered[k], quotas.get(k) if by != "channel" else None)}
                 for k in keys]
         columns = RESPONSE_COLUMNS
     else:
         raise ValueError(f"responses cannot be cut by {by!r}")
     quota = sum(q for q in (g.get("quota") for g in row["respondent_categories"]) if q) or None
-    return Table("responses", "问卷回收", label_columns(by) + columns, rows, figures(batches, responses, quota),
+    return Table("responses", "问卷回收", label_columns(by) + columns, rows, figures(batches, returned.total(), quota),
                  meta={"campaign": {"id": row["_id"], "title": row["title"]}})
 
 
 # --- opinions -----------------------------------------------------------------------------------
 
-def opinion_counts(store: ProjectionStore, campaign_id: str, responses: list[dict]) -> Counter:
-    counts = Counter(o["organ_id"] for o in store.find("opinions", {"campaign_id": campaign_id, "hidden": False}))
-    counts.update(op["organ_id"] for r in responses for op in r["organ_opinions"])
-    return counts
+def opinion_counts(store: ProjectionStore, scope: Scope, campaign_id: str) -> tuple[int, Counter]:
+    """(responses in the period, opinions per organ: online ones not hidden, and those written on
+    the responses)."""
+    counts = Counter(o["organ_id"] for o in store.scan("opinions", {"campaign_id": campaign_id, "hidden": False},
+                                                       ["organ_id"]))
+    responses = 0
+    for r in responses_of(store, scope, campaign_id, ["organ_opinions"]):
+        responses += 1
+        counts.update(op["organ_id"] for op in r["organ_opinions"])
+    return responses, counts
 
 
 def opinions_table(store: ProjectionStore, scope: Scope, campaign_id: str, organ_id: str | None = None) -> Table:
@@ -214,11 +229,15 @@ def opinions_table(store: ProjectionStore, scope: Scope, campaign_id: str, organ
     Opinions hidden by moderation are left out (and counted)."""
     row = campaign(store, scope, campaign_id)
     names = {t["organ_id"]: t["name"] for t in row["targets"]}
-    online = [o for o in store.find("opinions", {"campaign_id": campaign_id}) if scope.period.contains(o["submitted_on"])]
-    rows = [{"organ_id": o["organ_id"], "text": o["text"], "from": "online", "channel": o["channel"],
-             "submitted_on": o["submitted_on"], "flags": [OPINION_FLAGS[f] for f in o["flags"]]}
-            for o in online if not o["hidden"]]
-    for r in responses_of(store, scope, campaign_id):
+    rows, hidden = [], 0
+    for o in store.scan("opinions", {"campaign_id": campaign_id},
+                        ["organ_id", "text", "channel", "submitted_on", "flags", "hidden"]):
+        if scope.period.contains(o["submitted_on"]):
+            hidden += o["hidden"]
+            if not o["hidden"]:
+                rows.append({"organ_id": o["organ_id"], "text": o["text"], "from": "online", "channel": o["channel"],
+                             "submitted_on": o["submitted_on"], "flags": [OPINION_FLAGS[f] for f in o["flags"]]})
+    for r in responses_of(store, scope, campaign_id, ["organ_opinions", "overall_opinion", "channel"]):
         rows += [{"organ_id": op["organ_id"], "text": op["text"], "from": "questionnaire", "channel": r["channel"],
                   "submitted_on": r["submitted_on"], "flags": []} for op in r["organ_opinions"]]
         if r["overall_opinion"]:
@@ -232,5 +251,4 @@ def opinions_table(store: ProjectionStore, scope: Scope, campaign_id: str, organ
                  channel_name=CHANNELS[r["channel"]])
     rows.sort(key=lambda r: (r["submitted_on"], r["organ_name"], r["text"]), reverse=True)
     return Table("opinions", "意见建议", OPINION_COLUMNS, rows,
-                 meta={"campaign": {"id": row["_id"], "title": row["title"]},
-                       "hidden": sum(o["hidden"] for o in online)})
+                 meta={"campaign": {"id": row["_id"], "title": row["title"]}, "hidden": hidden})

@@ -2,10 +2,13 @@
 category, responsible unit, organ or week; and the list of overdue problems."""
 from __future__ import annotations
 
-from services.reporting.domain.ledger import days_overdue, overdue_as_of, problem_figures, state_as_of
+from functools import partial
+from typing import Iterator
+
+from services.reporting.domain.ledger import ProblemTally, days_overdue, overdue_as_of, state_as_of
 from services.reporting.domain.periods import Period
-from services.reporting.queries.scope import Scope, breakdown, by_region, label_columns, week_label
-from services.reporting.queries.tables import Column, Table, group
+from services.reporting.queries.scope import Scope, breakdown, label_columns, lines_of, week_label
+from services.reporting.queries.tables import Column, Table, fold
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUS_NAMES
 from shared.projections import ProjectionStore
@@ -27,6 +30,12 @@ OVERDUE_COLUMNS = [
 ]
 
 
+# What the figures and their breakdowns read of a problem row, and what the list of overdue ones shows.
+FIGURE_FIELDS = ["region", "source", "category", "unit_id", "organ_id", "raised_on", "closed_on", "steps"]
+OVERDUE_FIELDS = ["number", "source", "category", "region", "unit_id", "unit_name", "steps", "raised_on",
+                  "description"]
+
+
 def campaign_of(problem: dict, opinion_campaigns: dict[str, str]) -> str | None:
     """The appraisal campaign a problem came from: `source_ref` is `<campaign>/<organ>/<dimension>`
     for questionnaire problems and the opinion id for opinion problems."""
@@ -38,41 +47,51 @@ def campaign_of(problem: dict, opinion_campaigns: dict[str, str]) -> str | None:
     return None
 
 
-def problems_in(store: ProjectionStore, scope: Scope) -> list[dict]:
-    problems = scope.rows(store, "problems")
-    if scope.campaign_id:
-        opinions = {o["_id"]: o["campaign_id"] for o in store.find("opinions")}
-        problems = [p for p in problems if campaign_of(p, opinions) == scope.campaign_id]
-    return problems
+def problems_in(store: ProjectionStore, scope: Scope, fields: list[str] | None = None) -> Iterator[dict]:
+    """The problem rows of the scope's region (and campaign), one at a time; with `fields`, only
+    those (and what says the campaign)."""
+    problems = scope.rows(store, "problems", None if fields is None else {*fields, "source", "source_ref"})
+    if not scope.campaign_id:
+        return problems
+    opinions = {o["_id"]: o["campaign_id"] for o in store.scan("opinions", None, ["campaign_id"])}
+    return (p for p in problems if campaign_of(p, opinions) == scope.campaign_id)
 
 
 def problems_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
-    problems = problems_in(store, scope)
-
-    def figures(rows: list[dict], period: Period = scope.period) -> dict:
-        return problem_figures(rows, period, scope.today)
-
+    problems = problems_in(store, scope, FIGURE_FIELDS)
+    tally = partial(ProblemTally, scope.period, scope.today)
     if by == "region":
-        rows = by_region(scope, problems, figures)
+        groups, total = fold(problems, lines_of(scope), tally)
+        rows = breakdown(scope.lines(), groups, ProblemTally.figures)
     elif by == "source":
-        rows = breakdown(SOURCE_NAMES.items(), group(problems, lambda p: [p["source"]]), figures)
+        groups, total = fold(problems, lambda p: [p["source"]], tally)
+        rows = breakdown(SOURCE_NAMES.items(), groups, ProblemTally.figures)
     elif by == "category":
-        rows = breakdown(CATEGORIES.items(), group(problems, lambda p: [p["category"]]), figures)
+        groups, total = fold(problems, lambda p: [p["category"]], tally)
+        rows = breakdown(CATEGORIES.items(), groups, ProblemTally.figures)
     elif by == "unit":
-        units = {p["unit_id"]: p["unit_name"] for p in problems if p.get("unit_id")}
-        rows = breakdown(sorted(units.items(), key=lambda u: u[1]), group(problems, lambda p: [p.get("unit_id")]),
-                         figures, extra_keys=False)
+        units = {p["unit_id"]: p["unit_name"] for p in problems_in(store, scope, ["unit_id", "unit_name"])
+                 if p.get("unit_id")}
+        groups, total = fold(problems, lambda p: [p.get("unit_id")], tally)
+        rows = breakdown(sorted(units.items(), key=lambda u: u[1]), groups, ProblemTally.figures, extra_keys=False)
     elif by == "organ":
-        organs = {o["_id"]: o["name"] for o in store.find("organs")}
-        rows = breakdown([], group(problems, lambda p: [p.get("organ_id")]), figures)
-        rows = [{**r, "name": organs.get(r["key"], r["key"])} for r in rows]
+        groups, total = fold(problems, lambda p: [p.get("organ_id")], tally)
+        rows = breakdown([], groups, ProblemTally.figures)
+        organs = store.get_many("organs", [r["key"] for r in rows])
+        rows = [{**r, "name": organs[r["key"]]["name"] if r["key"] in organs else r["key"]} for r in rows]
     elif by == "week":
         # Each week is its own period: what happened that week, what stood open at its end.
-        weeks = scope.period.weeks([p["raised_on"] for p in problems])
-        rows = [{"key": w, "name": week_label(w), **figures(problems, Period.week(w))} for w in weeks]
+        weeks = scope.period.weeks([p["raised_on"] for p in problems_in(store, scope, ["raised_on"])])
+        tallies = {w: ProblemTally(Period.week(w), scope.today) for w in weeks}
+        total = tally()
+        for p in problems:
+            total.add(p)
+            for week in tallies.values():
+                week.add(p)
+        rows = [{"key": w, "name": week_label(w), **t.figures()} for w, t in tallies.items()]
     else:
         raise ValueError(f"problems cannot be cut by {by!r}")
-    return Table("problems", "问题台账", label_columns(by) + PROBLEM_COLUMNS, rows, figures(problems),
+    return Table("problems", "问题台账", label_columns(by) + PROBLEM_COLUMNS, rows, total.figures(),
                  meta={"as_of": scope.as_of.isoformat()})
 
 
@@ -80,7 +99,7 @@ def overdue_table(store: ProjectionStore, scope: Scope) -> Table:
     """Problems overdue (逾期) at the end of the period (or today), most overdue first."""
     day = scope.as_of
     rows = []
-    for p in problems_in(store, scope):
+    for p in problems_in(store, scope, OVERDUE_FIELDS):
         if not overdue_as_of(p, day):
             continue
         state = state_as_of(p, day)

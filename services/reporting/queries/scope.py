@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from services.reporting.domain.jurisdiction import child_of
 from services.reporting.domain.periods import Period
@@ -35,9 +35,11 @@ class Scope:
         """The day states (open, overdue, active) are judged at: the period's end, at most today."""
         return self.period.as_of(self.today)
 
-    def rows(self, store: ProjectionStore, collection: str, **where) -> list[dict]:
-        """The rows of a collection within this scope's region."""
-        return store.find(collection, {"region": Prefix(jurisdiction_prefix(self.region)), **where})
+    def rows(self, store: ProjectionStore, collection: str, fields: Iterable[str] | None = None,
+             **where) -> Iterator[dict]:
+        """The rows of a collection within this scope's region, one at a time; with `fields`,
+        only those (and `_id`)."""
+        return store.scan(collection, {"region": Prefix(jurisdiction_prefix(self.region)), **where}, fields)
 
     def name_of(self, code: str) -> str:
         try:
@@ -59,23 +61,32 @@ def label_columns(by: str) -> list[Column]:
     return [Column("key", key_title, "text"), Column("name", name_title, "text")]
 
 
+def monday_of(week: str) -> date:
+    """The Monday of an ISO week (`2026-W40`)."""
+    return date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+
+
 def week_label(week: str) -> str:
-    monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    monday = monday_of(week)
     return f"{monday.isoformat()} ~ {(monday + timedelta(days=6)).isoformat()}"
 
 
-def breakdown(keys: Iterable[tuple[str, str]], groups: dict, figures: Callable[[list], dict],
+def breakdown(keys: Iterable[tuple[str, str]], groups: dict, figures: Callable,
               extra_keys: bool = True) -> list[dict]:
-    """A row per (key, name) with the figures of its group; with `extra_keys`, groups not listed
-    in `keys` (an organ no longer registered, say) get rows of their own after the listed ones."""
+    """A row per (key, name) with the figures of its group (`groups` from `group` or `fold`: a key
+    with no group gets an empty one); with `extra_keys`, groups not listed in `keys` (an organ no
+    longer registered, say) get rows of their own after the listed ones."""
     keys = list(keys)
     listed = {k for k, _ in keys}
     if extra_keys:
         keys += [(k, k) for k in sorted(groups) if k not in listed]
-    return [{"key": k, "name": name, **figures(groups.get(k, []))} for k, name in keys]
+    return [{"key": k, "name": name, **figures(groups[k])} for k, name in keys]
 
 
-def by_region(scope: Scope, rows: list[dict], figures: Callable[[list], dict],
-              region_of: Callable[[dict], str] = lambda r: r["region"]) -> list[dict]:
-    groups = group(rows, lambda r: [scope.line_of(region_of(r))])
-    return breakdown(scope.lines(), groups, figures)
+def lines_of(scope: Scope) -> Callable[[dict], list]:
+    """The drill-down line a row (by its `region`) counts in, as `group` and `fold` take keys."""
+    return lambda row: [scope.line_of(row["region"])]
+
+
+def by_region(scope: Scope, rows: Iterable[dict], figures: Callable[[list], dict]) -> list[dict]:
+    return breakdown(scope.lines(), group(rows, lines_of(scope)), figures)

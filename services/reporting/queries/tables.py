@@ -3,6 +3,11 @@
 A column has an English key (the JSON field), a Chinese title (the spreadsheet header) and a
 kind that says how to show its values: `text`, `int`, `rate` (a share, 0–1), `score` (0–100),
 `days`, `yuan` (an exact decimal), `flag` (yes/no), `list`.
+
+Collections that grow with every event (visits, cadres, problems, responses…) are not held as
+lists: a report folds them (`fold`) into tallies, one per line of the table, each keeping only
+what its figures need (counts, sums, the distinct cadres), as the store hands rows over one at a
+time. A tally has `add(row)` and `figures()`.
 """
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,19 @@ def group(rows: Iterable[dict], keys_of: Callable[[dict], Iterable]) -> dict:
             if key is not None:
                 out[key].append(row)
     return out
+
+
+def fold(rows: Iterable[dict], keys_of: Callable[[dict], Iterable], new: Callable[[], T]) -> tuple[dict, T]:
+    """One pass over `rows`: a tally per key (a row may fall under several keys, as in `group`),
+    made by `new` when its key first comes up, and a tally of every row."""
+    groups: dict = defaultdict(new)
+    total = new()
+    for row in rows:
+        total.add(row)
+        for key in keys_of(row):
+            if key is not None:
+                groups[key].add(row)
+    return groups, total
 
 
 def yuan(amounts: Iterable[str]) -> Decimal:

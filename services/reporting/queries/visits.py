@@ -6,16 +6,23 @@ made at least one visit in the period — any visit this instance sees, wherever
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
+from decimal import Decimal
+from functools import partial
+from typing import Iterator
 
+from services.reporting.domain.periods import Period
 from services.reporting.domain.stats import rate
-from services.reporting.queries.scope import Scope, breakdown, by_region, label_columns, week_label
-from services.reporting.queries.tables import Column, Table, group, yuan
+from services.reporting.queries.scope import (Scope, breakdown, by_region, label_columns, lines_of, monday_of,
+                                              week_label)
+from services.reporting.queries.tables import Column, Table, fold, yuan
 from shared.clock import iso_week
 from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES
 from shared.projections import ProjectionStore
 
 POINT_FUNDS_REQUIRED = 10000  # 三个一: at least ¥10,000 for the party members' activity room
+POINT_FIELDS = ["name", "region", "instructors", "funds_yuan", "computers", "compliant", "compliant_on"]
 
 VISIT_COLUMNS = [
     Column("visits", "走访次数"), Column("cadres", "参与干部人数"), Column("leading_cadres", "参与领导干部人数"),
@@ -51,76 +58,120 @@ PAIRING_COLUMNS = [
 
 # --- visits ----------------------------------------------------------------------------------
 
-def visit_figures(visits: list[dict]) -> dict:
-    return {
-        "visits": len(visits),
-        "cadres": len({c for v in visits for c in v["cadre_ids"]}),
-        "leading_cadres": len({c for v in visits for c in v["leading_cadre_ids"]}),
-        "people_reached": sum(v["people_reached"] for v in visits),
-        "households_reached": sum(v["households_reached"] for v in visits),
-        "funds_yuan": yuan(v["funds_yuan"] for v in visits),
-        **{k: sum(v[k] for v in visits) for k in ("items", "services", "policy_sessions", "policy_attendance",
-                                                   "problems")},
-    }
+COUNTED = ("people_reached", "households_reached", "items", "services", "policy_sessions", "policy_attendance",
+           "problems")
+VISIT_FIELDS = ["region", "visited_on", "cadre_ids", "leading_cadre_ids", "organ_ids", "place_type", "activities",
+                "funds_yuan", *COUNTED]
 
 
-def visits_in(store: ProjectionStore, scope: Scope) -> list[dict]:
+class VisitTally:
+    """The figures of a set of visits, one visit at a time: counts and sums, and the cadres seen
+    (a cadre counts once however many visits they made)."""
+    __slots__ = ("visits", "cadres", "leading_cadres", "sums", "funds")
+
+    def __init__(self):
+        self.visits, self.cadres, self.leading_cadres = 0, set(), set()
+        self.sums = dict.fromkeys(COUNTED, 0)
+        self.funds = Decimal("0.00")
+
+    def add(self, visit: dict) -> None:
+        self.visits += 1
+        self.cadres.update(visit["cadre_ids"])
+        self.leading_cadres.update(visit["leading_cadre_ids"])
+        for k in COUNTED:
+            self.sums[k] += visit[k]
+        self.funds += yuan([visit["funds_yuan"]])
+
+    def figures(self) -> dict:
+        sums = self.sums
+        return {"visits": self.visits, "cadres": len(self.cadres), "leading_cadres": len(self.leading_cadres),
+                "people_reached": sums["people_reached"], "households_reached": sums["households_reached"],
+                "funds_yuan": self.funds, **{k: sums[k] for k in COUNTED[2:]}}
+
+
+def visits_in(store: ProjectionStore, scope: Scope, fields: list[str] | None = VISIT_FIELDS) -> Iterator[dict]:
     """Visits in the scope's region and period that still count (not cancelled)."""
-    return [v for v in scope.rows(store, "visits", cancelled=False) if scope.period.contains(v["visited_on"])]
+    return (v for v in scope.rows(store, "visits", fields, cancelled=False) if scope.period.contains(v["visited_on"]))
 
 
 def visits_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
     visits = visits_in(store, scope)
     if by == "region":
-        rows = by_region(scope, visits, visit_figures)
+        groups, total = fold(visits, lines_of(scope), VisitTally)
+        keys = scope.lines()
     elif by == "organ":
-        rows = breakdown(organ_names(store, scope), group(visits, lambda v: v["organ_ids"]), visit_figures)
+        groups, total = fold(visits, lambda v: v["organ_ids"], VisitTally)
+        keys = organ_names(store, scope)
     elif by == "place_type":
-        rows = breakdown(PLACE_TYPES.items(), group(visits, lambda v: [v["place_type"]]), visit_figures)
+        groups, total = fold(visits, lambda v: [v["place_type"]], VisitTally)
+        keys = PLACE_TYPES.items()
     elif by == "activity":
-        rows = breakdown(ACTIVITIES.items(), group(visits, lambda v: v["activities"]), visit_figures)
+        groups, total = fold(visits, lambda v: v["activities"], VisitTally)
+        keys = ACTIVITIES.items()
     elif by == "week":
-        weeks = scope.period.weeks([v["visited_on"] for v in visits])
-        groups = group(visits, lambda v: [iso_week(date.fromisoformat(v["visited_on"]))])
-        rows = breakdown([(w, week_label(w)) for w in weeks], groups, visit_figures)
+        groups, total = fold(visits, lambda v: [iso_week(date.fromisoformat(v["visited_on"]))], VisitTally)
+        # The weeks from the first visited to the last (where the period leaves them open).
+        keys = [(w, week_label(w)) for w in scope.period.weeks([monday_of(w).isoformat() for w in groups])]
     else:
         raise ValueError(f"visits cannot be cut by {by!r}")
-    return Table("visits", "干部下基层", label_columns(by) + VISIT_COLUMNS, rows, visit_figures(visits))
+    rows = breakdown(keys, groups, VisitTally.figures)
+    return Table("visits", "干部下基层", label_columns(by) + VISIT_COLUMNS, rows, total.figures())
 
 
 def organ_names(store: ProjectionStore, scope: Scope) -> list[tuple[str, str]]:
-    return sorted(((o["_id"], o["name"]) for o in scope.rows(store, "organs")), key=lambda o: o[1])
+    return sorted(((o["_id"], o["name"]) for o in scope.rows(store, "organs", ["name"])), key=lambda o: o[1])
 
 
 # --- cadres: coverage and research reports ---------------------------------------------------
 
-def cadres_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
-    cadres = scope.rows(store, "cadres")
-    visited = {c for v in store.find("visits", {"cancelled": False}) if scope.period.contains(v["visited_on"])
-               for c in v["cadre_ids"]}
-    reports = [r for r in store.find("reports") if scope.period.contains(r["submitted_on"])]
-    reported = {r["cadre_id"] for r in reports}
-    reports_by_cadre = group(reports, lambda r: [r["cadre_id"]])
+class CadreTally:
+    """The figures of a set of cadres, one cadre at a time, given who visited and who reported."""
+    __slots__ = ("visited", "reports", "cadres", "cadres_visited", "leading", "leading_visited", "reported",
+                 "leading_reported")
 
-    def figures(members: list[dict]) -> dict:
-        leading = [c for c in members if c["leading"]]
-        leading_visited = sum(c["_id"] in visited for c in leading)
-        leading_reported = sum(c["_id"] in reported for c in leading)
+    def __init__(self, visited: set, reports: Counter):
+        self.visited, self.reports = visited, reports
+        self.cadres = self.cadres_visited = self.leading = self.leading_visited = 0
+        self.reported = self.leading_reported = 0
+
+    def add(self, cadre: dict) -> None:
+        visited = cadre["_id"] in self.visited
+        self.cadres += 1
+        self.cadres_visited += visited
+        self.reported += self.reports[cadre["_id"]]
+        if cadre["leading"]:
+            self.leading += 1
+            self.leading_visited += visited
+            self.leading_reported += cadre["_id"] in self.reports
+
+    def figures(self) -> dict:
         return {
-            "cadres": len(members), "cadres_visited": sum(c["_id"] in visited for c in members),
-            "leading": len(leading), "leading_visited": leading_visited,
-            "leading_coverage": rate(leading_visited, len(leading)),
-            "reports": sum(len(reports_by_cadre.get(c["_id"], [])) for c in members),
-            "leading_reported": leading_reported, "report_completion": rate(leading_reported, len(leading)),
+            "cadres": self.cadres, "cadres_visited": self.cadres_visited,
+            "leading": self.leading, "leading_visited": self.leading_visited,
+            "leading_coverage": rate(self.leading_visited, self.leading), "reports": self.reported,
+            "leading_reported": self.leading_reported, "report_completion": rate(self.leading_reported, self.leading),
         }
 
+
+def cadres_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
+    period = scope.period
+    # Any visit this instance sees counts, wherever it was (see the module's docstring).
+    visited = {c for v in store.scan("visits", {"cancelled": False}, ["visited_on", "cadre_ids"])
+               if period.contains(v["visited_on"]) for c in v["cadre_ids"]}
+    reports = Counter(r["cadre_id"] for r in store.scan("reports", None, ["cadre_id", "submitted_on"])
+                      if period.contains(r["submitted_on"]))
+    cadres = scope.rows(store, "cadres", ["region", "organ_id", "leading"])
+    tally = partial(CadreTally, visited, reports)
     if by == "region":
-        rows = by_region(scope, cadres, figures)
+        groups, total = fold(cadres, lines_of(scope), tally)
+        keys = scope.lines()
     elif by == "organ":
-        rows = breakdown(organ_names(store, scope), group(cadres, lambda c: [c["organ_id"]]), figures)
+        groups, total = fold(cadres, lambda c: [c["organ_id"]], tally)
+        keys = organ_names(store, scope)
     else:
         raise ValueError(f"cadres cannot be cut by {by!r}")
-    return Table("cadres", "干部参与与调研报告", label_columns(by) + CADRE_COLUMNS, rows, figures(cadres))
+    rows = breakdown(keys, groups, CadreTally.figures)
+    return Table("cadres", "干部参与与调研报告", label_columns(by) + CADRE_COLUMNS, rows, total.figures())
 
 
 # --- construction points and 三个一 ----------------------------------------------------------
@@ -145,7 +196,7 @@ def point_figures(points: list[dict]) -> dict:
 
 def points_table(store: ProjectionStore, scope: Scope, by: str = "point") -> Table:
     """三个一 per construction point (by=point) or summed per region: the points' state today."""
-    points = [p for p in scope.rows(store, "points") if "name" in p]
+    points = [p for p in scope.rows(store, "points", POINT_FIELDS) if "name" in p]
     if by == "point":
         rows = [{"key": p["_id"], "name": p["name"], "region_name": scope.name_of(p["region"]),
                  "instructors": p["instructors"], "funds_yuan": yuan([p["funds_yuan"]]), "computers": p["computers"],
@@ -161,27 +212,43 @@ def points_table(store: ProjectionStore, scope: Scope, by: str = "point") -> Tab
 
 # --- pairings ---------------------------------------------------------------------------------
 
+class PairingTally:
+    """The figures of a set of pairings over a period, judged on its `as_of` day, one at a time."""
+    __slots__ = ("period", "as_of", "started", "active", "ended", "days_met", "days_on_site", "required_days")
+
+    def __init__(self, period: Period, as_of: date):
+        self.period, self.as_of = period, as_of
+        self.started = self.active = self.ended = self.days_met = self.days_on_site = self.required_days = 0
+
+    def add(self, p: dict) -> None:
+        self.started += self.period.contains(p["start_on"])
+        if date.fromisoformat(p["start_on"]) <= self.as_of:  # begun
+            self.active += not p["ended_on"] or date.fromisoformat(p["ended_on"]) > self.as_of
+            self.days_on_site += p["days_total"]
+            self.required_days += p["required_days"]
+        if self.period.contains(p["ended_on"]):
+            self.ended += 1
+            self.days_met += bool(p["days_met"])
+
+    def figures(self) -> dict:
+        return {"started": self.started, "active": self.active, "ended": self.ended, "days_met": self.days_met,
+                "days_on_site": self.days_on_site, "required_days": self.required_days}
+
+
 def pairings_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
-    period, as_of = scope.period, scope.as_of
-    pairings = scope.rows(store, "pairings")
-
-    def figures(members: list[dict]) -> dict:
-        begun = [p for p in members if date.fromisoformat(p["start_on"]) <= as_of]
-        ended = [p for p in members if period.contains(p["ended_on"])]
-        return {
-            "started": sum(period.contains(p["start_on"]) for p in members),
-            "active": sum(not p["ended_on"] or date.fromisoformat(p["ended_on"]) > as_of for p in begun),
-            "ended": len(ended), "days_met": sum(bool(p["days_met"]) for p in ended),
-            "days_on_site": sum(p["days_total"] for p in begun),
-            "required_days": sum(p["required_days"] for p in begun),
-        }
-
+    pairings = scope.rows(store, "pairings", ["region", "organ_id", "kind", "start_on", "ended_on", "days_total",
+                                               "required_days", "days_met"])
+    tally = partial(PairingTally, scope.period, scope.as_of)
     if by == "region":
-        rows = by_region(scope, pairings, figures)
+        groups, total = fold(pairings, lines_of(scope), tally)
+        keys = scope.lines()
     elif by == "organ":
-        rows = breakdown(organ_names(store, scope), group(pairings, lambda p: [p["organ_id"]]), figures)
+        groups, total = fold(pairings, lambda p: [p["organ_id"]], tally)
+        keys = organ_names(store, scope)
     elif by == "kind":
-        rows = breakdown(PAIRING_KINDS.items(), group(pairings, lambda p: [p["kind"]]), figures)
+        groups, total = fold(pairings, lambda p: [p["kind"]], tally)
+        keys = PAIRING_KINDS.items()
     else:
         raise ValueError(f"pairings cannot be cut by {by!r}")
-    return Table("pairings", "结对帮扶", label_columns(by) + PAIRING_COLUMNS, rows, figures(pairings))
+    rows = breakdown(keys, groups, PairingTally.figures)
+    return Table("pairings", "结对帮扶", label_columns(by) + PAIRING_COLUMNS, rows, total.figures())
