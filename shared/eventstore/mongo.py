@@ -1,8 +1,11 @@
 """MongoDB event store (works on MongoDB and on FerretDB).
 
-Every read and write names one document by its `_id`: no query filters or sorts on any other
-field, so a server that serves only `_id` look-ups from an index (FerretDB on SQLite scans the
-whole collection for anything else) answers in constant time, however large the store.
+Every read and write names one document by its `_id` (the relay also lists the small `pending`
+collection): no filter or sort on any other field. On MongoDB each is an index look-up. FerretDB
+1.24 on SQLite filters on any other field by decoding every document of the collection itself;
+an `{_id: <string>}` filter it hands to SQLite, which still reads the table (the expression it
+queries is not the one its `_id` index is built on) but some 40 times faster — and an append with
+its stream's head known makes no look-up at all, only two inserts, which use the index.
 
 Without multi-document transactions, the unit of atomicity is one document, and the only
 conflict check every server makes atomically is the unique `_id` of an insert. So:
@@ -16,9 +19,10 @@ conflict check every server makes atomically is the unique `_id` of an insert. S
   same `_id`: exactly one succeeds, the other gets a duplicate key, i.e. `ConcurrencyError`. A
   writer behind the stream also collides (the commit at E+1 exists, because E is a boundary and
   the stream went on). A writer ahead of the stream, or in the middle of a commit, fails the
-  boundary check. Boundaries never move (commits are never changed or removed), so a boundary
-  seen once — by `read_stream` or a successful append in this process — is remembered and not
-  read again (`_heads`): the usual read-then-append costs no extra round trip.
+  boundary check. Boundaries never move (commits are never removed, their versions never
+  change), so a boundary seen once — by `read_stream` or a successful append in this process —
+  is remembered and not read again (`_heads`): the usual read-then-append costs no extra round
+  trip.
 - **Pending markers.** Before inserting its commit, the writer inserts a marker `pending/<commit
   _id>`. The relay lists the markers (a collection as small as the backlog) instead of searching
   the commits.
@@ -43,12 +47,15 @@ Why a process dying between any two steps loses nothing and breaks nothing:
   idempotent. A log entry is the one step that decides a position, and an insert: it cannot be
   taken twice.
 - Relay dies before moving the hint: the same; the hint is only ever where to start looking.
-- A commit whose marker went missing (a store written before markers existed, see
-  `_adopt_earlier_layout`) is still numbered before its successor, through `prev`.
+- A commit whose marker went missing is still numbered before its successor, through `prev`.
+
+The commits are the record; markers and log are derived from them. A store written by the first
+version of this adapter (positions only in the commits) is taken over by the relay's first round,
+and `reindex` derives them again after a restore (a backup copies collections one by one).
 
 One relay per store (the outbox relay of the service, as documented for operators); sequencing
 calls within one process are serialised by a lock, and a second process sequencing at the same
-time fails on the log's unique keys instead of numbering anything twice.
+time collides on the log's unique keys and ends its round instead of numbering anything twice.
 """
 from __future__ import annotations
 
@@ -164,9 +171,13 @@ class MongoEventStore(EventStore):
         with _reachable():
             entry = self._entry_covering(position + 1)
             while entry is not None:
+                if entry["commit"] is None:  # a gap an earlier layout left: nothing there
+                    entry = self._log.find_one({"_id": _key(entry["first"] + entry["n"])})
+                    continue
                 commit = self._commits.find_one({"_id": entry["commit"]})
                 if commit is None:  # commits are never deleted: a log entry always has its commit
-                    raise RuntimeError(f"log entry {entry['_id']} names a missing commit {entry['commit']}")
+                    raise RuntimeError(f"log entry {entry['_id']} names a missing commit {entry['commit']}; "
+                                       "after restoring a backup, reindex the store")
                 out.extend(row_to_event(row, entry["first"] + i) for i, row in enumerate(commit["events"])
                            if entry["first"] + i > position)
                 self._last_entry = entry
@@ -262,7 +273,7 @@ class MongoEventStore(EventStore):
         hint = self._meta.find_one({"_id": "log"})
         end = hint["end"] if hint else 1
         while (entry := self._log.find_one({"_id": _key(end)})) is not None:
-            if repair:
+            if repair and entry["commit"] is not None:
                 self._finish(entry["commit"], entry["first"], entry["n"])
             end = entry["first"] + entry["n"]
         return end
@@ -272,33 +283,55 @@ class MongoEventStore(EventStore):
             self._meta.update_one({"_id": "log"}, {"$set": {"end": end}}, upsert=True)
 
     def _adopt_earlier_layout(self) -> None:
-        """Once per store: index commits written before markers and the log existed.
+        """Once per store: derive the markers and the log from the commits.
 
         The first version of this adapter kept positions only in the commits and found pending
-        commits by querying them. This scans the commits once (the only scan of this module),
-        writes a log entry for every positioned commit and a marker (and `prev`) for every other,
-        then records the layout so that it never runs again.
+        commits by querying them; `reindex` also comes here. This scans the commits once (the
+        only scan of this module), writes a log entry for every positioned commit — an empty one
+        over any gap, so that the log stays dense — and a marker (and `prev`) for every other
+        commit, then records the layout so that it never runs again.
         """
         if self._meta.find_one({"_id": "layout"}) is None:
             commits = list(self._commits.find({}, {"events": 0}))
             ending = {(c["stream"], c["last"]): c["_id"] for c in commits}
-            top = 0
+            end = 1
+            for c in sorted((c for c in commits if c.get("pos_first") is not None), key=lambda c: c["pos_first"]):
+                if c["pos_first"] < end:  # overlaps another: numbered again below (published again)
+                    c["pos_first"] = None
+                    continue
+                if c["pos_first"] > end:
+                    _insert_once(self._log, {"_id": _key(end), "first": end, "n": c["pos_first"] - end, "commit": None})
+                size = c["last"] - c["first"] + 1
+                _insert_once(self._log, {"_id": _key(c["pos_first"]), "first": c["pos_first"], "n": size,
+                                         "commit": c["_id"]})
+                end = c["pos_first"] + size
             for c in commits:
                 if c.get("pos_first") is not None:
-                    top = max(top, c["pos_last"])
-                    _insert_once(self._log, {"_id": _key(c["pos_first"]), "first": c["pos_first"],
-                                             "n": c["last"] - c["first"] + 1, "commit": c["_id"]})
                     continue
-                if "prev" not in c:
+                prev = c.get("prev", False)
+                if prev is False:
                     prev = ending.get((c["stream"], c["first"] - 1)) if c["first"] > 1 else None
-                    self._commits.update_one({"_id": c["_id"]}, {"$set": {"prev": prev}})
+                self._commits.update_one({"_id": c["_id"]}, {"$set": {"prev": prev, "pos_first": None, "pos_last": None}})
                 _insert_once(self._pending, {"_id": c["_id"], "at": c.get("stored_at") or utcnow()})
-            if top:
-                hint = self._meta.find_one({"_id": "log"})
-                if hint is None or hint["end"] <= top:
-                    self._meta.update_one({"_id": "log"}, {"$set": {"end": top + 1}}, upsert=True)
+            hint = self._meta.find_one({"_id": "log"})
+            if hint is None or hint["end"] < end:
+                self._meta.update_one({"_id": "log"}, {"$set": {"end": end}}, upsert=True)
             _insert_once(self._meta, {"_id": "layout", "version": LAYOUT})
         self._adopted = True
+
+    def reindex(self) -> None:
+        """Derive the markers and the log again from the commits alone (after a restore).
+
+        A backup taken while the service runs copies the collections one after the other, so
+        `log` and `pending` may disagree with `commits`; the commits are the record. Run it with
+        the service's processes stopped: it drops the markers, and an append in flight would lose
+        its own. A commit whose position is lost this way is numbered and published again.
+        """
+        with self._sequencer, _reachable():
+            for collection in (self._log, self._pending, self._meta):
+                collection.drop()
+            self._adopted, self._last_entry = False, None
+            self._adopt_earlier_layout()
 
     # ------------------------------------------------------------------ checkpoints
 

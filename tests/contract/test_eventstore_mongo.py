@@ -174,10 +174,10 @@ def test_read_after_from_inside_a_commit_in_a_fresh_store(open_store):
 
 
 def test_a_store_written_by_the_earlier_layout_is_taken_over(open_store):
-    """Commits with positions only in themselves, no markers, no log, no `prev`."""
+    """Commits with positions only in themselves (a gap among them), no markers, no log, no `prev`."""
     store = open_store()
     old = counted(FAMILY, "visit-1", 1, 2) + counted(FAMILY, "visit-2", 1, 1) + counted(FAMILY, "visit-1", 3, 1)
-    layout = [("visit-1", 1, 2, 1), ("visit-2", 1, 1, 3), ("visit-1", 3, 3, None)]  # the last one not numbered yet
+    layout = [("visit-1", 1, 2, 1), ("visit-2", 1, 1, 5), ("visit-1", 3, 3, None)]  # the last one not numbered yet
     for (stream, first, last, position), events in zip(layout, (old[:2], old[2:3], old[3:])):
         store._commits.insert_one({
             "_id": f"{stream}|{first}", "stream": stream, "first": first, "last": last,
@@ -185,5 +185,30 @@ def test_a_store_written_by_the_earlier_layout_is_taken_over(open_store):
             "pos_first": position, "pos_last": None if position is None else position + last - first})
     new = counted(FAMILY, "visit-1", 4, 2)
     store.append("visit-1", 3, new)
-    assert_log_whole(open_store(), old + new)
-    assert [e.position for e in open_store().read_after(0)][:3] == [1, 2, 3]
+    relay = open_store()
+    relay.sequence_pending()
+    events = relay.read_after(0)
+    assert [(e.stream, e.version, e.position) for e in events] == [
+        ("visit-1", 1, 1), ("visit-1", 2, 2), ("visit-2", 1, 5), ("visit-1", 3, 6), ("visit-1", 4, 7), ("visit-1", 5, 8)]
+    assert [e.id for e in events] == [e.id for e in old + new]
+    assert [e.position for e in open_store().read_after(2, 2)] == [5, 6]
+    assert [e.position for e in open_store().read_after(3)] == [5, 6, 7, 8]
+
+
+def test_reindex_derives_markers_and_log_from_the_commits_after_a_restore(open_store):
+    store = open_store()
+    appended = []
+    for stream, first, n in [("visit-1", 1, 2), ("visit-2", 1, 1), ("visit-1", 3, 1), ("visit-3", 1, 2)]:
+        appended += counted(FAMILY, stream, first, n)
+        store.append(stream, first - 1, appended[-n:])
+        if stream != "visit-3":
+            store.sequence_pending()
+    before = store.read_after(0)
+    assert len(before) == 4
+    # A backup that copied `log` and `pending` at other moments than `commits`.
+    store._log.delete_one({"_id": adapter._key(3)})
+    store._log.insert_one({"_id": adapter._key(5), "first": 5, "n": 1, "commit": "visit-9|1"})
+    store._pending.delete_many({})
+    store.reindex()
+    assert [(e.id, e.position) for e in open_store().read_after(0)] == [(e.id, e.position) for e in before]
+    assert_log_whole(open_store(), appended)
