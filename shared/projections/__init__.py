@@ -45,7 +45,9 @@ class ProjectionStore(abc.ABC):
     def scan(self, collection: str, where: Mapping | None = None,
              fields: Iterable[str] | None = None) -> Iterator[dict]:
         """The documents `find` returns, in no set order, read as they are iterated; with `fields`
-        (top-level names), each holds only `_id` and those of the fields it has.
+        (top-level names), each holds only `_id` and those of the fields it has. Naming fields
+        pays where they leave out most of a document (a response's ratings); a slim document is
+        read whole as cheaply.
 
         Adapters read lazily; this default, for stores that only implement `find` (views over
         another store), is correct but holds the whole list.

@@ -60,8 +60,6 @@ PAIRING_COLUMNS = [
 
 COUNTED = ("people_reached", "households_reached", "items", "services", "policy_sessions", "policy_attendance",
            "problems")
-VISIT_FIELDS = ["region", "visited_on", "cadre_ids", "leading_cadre_ids", "organ_ids", "place_type", "activities",
-                "funds_yuan", *COUNTED]
 
 
 class VisitTally:
@@ -89,9 +87,11 @@ class VisitTally:
                 "funds_yuan": self.funds, **{k: sums[k] for k in COUNTED[2:]}}
 
 
-def visits_in(store: ProjectionStore, scope: Scope, fields: list[str] | None = VISIT_FIELDS) -> Iterator[dict]:
-    """Visits in the scope's region and period that still count (not cancelled)."""
-    return (v for v in scope.rows(store, "visits", fields, cancelled=False) if scope.period.contains(v["visited_on"]))
+def visits_in(store: ProjectionStore, scope: Scope) -> Iterator[dict]:
+    """Visits in the scope's region and period that still count (not cancelled), one at a time.
+    Whole rows: a report needs most of a visit's few fields, and picking them out costs more
+    than reading the row."""
+    return (v for v in scope.rows(store, "visits", cancelled=False) if scope.period.contains(v["visited_on"]))
 
 
 def visits_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
@@ -156,8 +156,8 @@ class CadreTally:
 def cadres_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
     period = scope.period
     # Any visit this instance sees counts, wherever it was (see the module's docstring).
-    visited = {c for v in store.scan("visits", {"cancelled": False}, ["visited_on", "cadre_ids"])
-               if period.contains(v["visited_on"]) for c in v["cadre_ids"]}
+    visited = {c for v in store.scan("visits", {"cancelled": False}) if period.contains(v["visited_on"])
+               for c in v["cadre_ids"]}
     reports = Counter(r["cadre_id"] for r in store.scan("reports", None, ["cadre_id", "submitted_on"])
                       if period.contains(r["submitted_on"]))
     cadres = scope.rows(store, "cadres", ["region", "organ_id", "leading"])
