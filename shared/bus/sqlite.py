@@ -2,6 +2,12 @@
 
 Several processes on one machine share it (WAL mode). Each topic is one partition; a
 message's offset is its row id, so offsets only grow. A consumer group's checkpoint is a row.
+
+Every query a subscription makes reads from its position onward through the (topic, offset)
+index and stops early: a poll reads at most a batch per topic, and `lag` counts only what was
+published since it last looked. (One query over all topics, or a count of the whole backlog,
+cost time in proportion to the backlog on every poll: rebuilding from 1,000,000 messages slowed
+to a fifth of its speed at 20,000.)
 """
 from __future__ import annotations
 
@@ -58,14 +64,17 @@ class _SQLiteSubscription(Subscription):
         for t in topics:
             row = conn.execute("SELECT offset FROM checkpoints WHERE grp = ? AND topic = ?", (group, t)).fetchone()
             self.positions[t] = row[0] if row else 0
+        self._behind: dict[str, int] = {}  # per topic: messages after the position (see `lag`)
+        self._seen: dict[str, int] = {}    # per topic: the last offset `lag` has counted
 
     def _fetch(self, max_messages: int) -> list[Message]:
         conn = self._db.get()
-        where = " OR ".join("(topic = ? AND offset > ?)" for _ in self.topics)
-        params = [x for t in self.topics for x in (t, self.positions[t])]
-        rows = conn.execute(f"SELECT offset, topic, key, value FROM messages WHERE {where} "
-                            f"ORDER BY offset LIMIT ?", (*params, max_messages)).fetchall()
-        return [Message(r["topic"], r["key"], bytes(r["value"]), 0, r["offset"]) for r in rows]
+        rows = []
+        for t in self.topics:
+            rows += conn.execute("SELECT offset, topic, key, value FROM messages WHERE topic = ? AND offset > ? "
+                                 "ORDER BY offset LIMIT ?", (t, self.positions[t], max_messages)).fetchall()
+        rows.sort(key=lambda r: r["offset"])  # one order across topics, as they were published
+        return [Message(r["topic"], r["key"], bytes(r["value"]), 0, r["offset"]) for r in rows[:max_messages]]
 
     def poll(self, timeout: float = 1.0, max_messages: int = 500) -> list[Message]:
         deadline = time.monotonic() + timeout
@@ -76,6 +85,8 @@ class _SQLiteSubscription(Subscription):
             time.sleep(POLL_INTERVAL)
         for m in batch:
             self.positions[m.topic] = m.offset
+            if m.topic in self._behind:
+                self._behind[m.topic] -= 1
         return batch
 
     def commit(self) -> None:
@@ -86,10 +97,17 @@ class _SQLiteSubscription(Subscription):
                 [(self.group, t, p) for t, p in self.positions.items()])
 
     def lag(self) -> int:
+        """Messages after this subscription's positions: counted once, then kept up to date from
+        what polls take and what was published since the last look."""
         conn = self._db.get()
-        total = 0
         for t in self.topics:
-            (n,) = conn.execute("SELECT COUNT(*) FROM messages WHERE topic = ? AND offset > ?",
-                                (t, self.positions[t])).fetchone()
-            total += n
-        return total
+            if t not in self._behind:
+                since = self.positions[t]
+                self._behind[t] = 0
+            else:
+                since = self._seen[t]
+            count, last = conn.execute("SELECT COUNT(*), MAX(offset) FROM messages WHERE topic = ? AND offset > ?",
+                                       (t, since)).fetchone()
+            self._behind[t] += count
+            self._seen[t] = last if last is not None else max(since, self.positions[t])
+        return sum(self._behind.values())

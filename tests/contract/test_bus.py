@@ -113,6 +113,24 @@ def test_lag_counts_what_was_not_consumed(bus, names):
         sub.commit()
 
 
+def test_lag_stays_exact_across_topics_when_polls_overtake_it(bus, names):
+    a, b, group = names("lag-a"), names("lag-b"), names("g")
+    bus.ensure_topics([a, b])
+    with bus.subscribe([a, b], group) as sub:
+        bus.publish(a, [("k", b"a%d" % i) for i in range(4)])
+        bus.publish(b, [("k", b"b%d" % i) for i in range(3)])
+        wait_until(lambda: sub.lag() == 7, timeout=15, what="lag of 7")
+        bus.publish(a, [("k", b"a-late")])     # published after lag last looked
+        bus.publish(b, [("k", b"b-late")])
+        got = poll_all(sub, 9)                  # and consumed before it looks again
+        assert sorted(m.value for m in got) == sorted([b"a0", b"a1", b"a2", b"a3", b"b0", b"b1", b"b2",
+                                                       b"a-late", b"b-late"])
+        assert sub.lag() == 0
+        bus.publish(b, [("k", b"b-last")])
+        wait_until(lambda: sub.lag() == 1, timeout=15, what="lag of 1")
+        sub.commit()
+
+
 def test_an_empty_topic_polls_empty(bus, names):
     topic = names("empty")
     bus.ensure_topics([topic])
