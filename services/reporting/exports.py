@@ -11,6 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from services.reporting.queries.tables import Column, Table
@@ -48,26 +49,30 @@ def lines(table: Table, for_csv: bool = False) -> list[list]:
 
 
 def to_xlsx(table: Table) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.title[:31]
-    sheet.append([c.title for c in table.columns])
-    for header in sheet[1]:
-        header.font = Font(bold=True)
-    for line in lines(table):
-        sheet.append(line)
-    for index, column in enumerate(table.columns, start=1):
-        number_format = NUMBER_FORMATS.get(column.kind)
-        if number_format:
-            for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                c.number_format = number_format
-    if table.total:
-        for c in sheet[sheet.max_row]:
-            c.font = Font(bold=True)
+    """The workbook written row by row (openpyxl's write-only mode): a sheet held as cell objects
+    would take several hundred bytes a cell, hundreds of MB for a table of every organ."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.title[:31])
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    bold = Font(bold=True)
+    sheet.append([styled(sheet, c.title, font=bold) for c in table.columns])
+    formats = [NUMBER_FORMATS.get(c.kind) for c in table.columns]
+    out = lines(table)
+    for index, line in enumerate(out):
+        font = bold if table.total and index == len(out) - 1 else None
+        sheet.append([styled(sheet, value, number_format, font) for value, number_format in zip(line, formats)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def styled(sheet, value, number_format: str | None = None, font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    return cell
 
 
 def to_csv(table: Table) -> bytes:
