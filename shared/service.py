@@ -1,9 +1,10 @@
 """What every write service is built from: its settings, event store, views and repository,
-and the relay loop that carries its events to the bus."""
+the relay loop that carries its events to the bus, and its command line (`main`)."""
 from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from functools import cached_property
 from typing import Iterable
@@ -14,7 +15,7 @@ from shared.application import EventSourcedRepository, ViewCatchUp
 from shared.bus import EventBus, topic_for
 from shared.config import Settings
 from shared.events import EventRegistry
-from shared.observability import serve_metrics
+from shared.observability import configure_logging, serve_metrics
 from shared.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,27 @@ class ServiceContext:
                 log.exception("view catch-up failed; retrying")
                 stop.wait(2)
         thread.join(timeout=10)
+
+
+COMMANDS = {
+    "relay": "publish stored events to the bus and repair views (run exactly one per store)",
+    "reindex": "after restoring the event store from backup, with the service stopped: derive the "
+               "store's own indexes again (MongoDB: pending markers and position log)",
+}
+
+
+def main(service: str, context: ServiceContext, argv: list[str] | None = None) -> None:
+    """`python -m services.<service> relay|reindex`."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0] not in COMMANDS:
+        sys.exit(f"usage: python -m services.{service} {'|'.join(COMMANDS)}\n" +
+                 "\n".join(f"  {name}: {what}" for name, what in COMMANDS.items()))
+    configure_logging()
+    if argv[0] == "relay":
+        context.run_relay()
+    else:
+        context.store.reindex()
+        log.info("%s event store reindexed", service)
 
 
 def _stop_on_signals() -> threading.Event:

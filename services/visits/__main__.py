@@ -1,11 +1,6 @@
-"""`python -m services.visits relay`: publish stored events to the bus (run exactly one per store)."""
-import sys
-
+"""`python -m services.visits relay|reindex` (see shared.service.COMMANDS)."""
 from services.visits.app import context
-from shared.observability import configure_logging
+from shared.service import main
 
 if __name__ == "__main__":
-    configure_logging()
-    if sys.argv[1:] != ["relay"]:
-        sys.exit("usage: python -m services.visits relay")
-    context().run_relay()
+    main("visits", context())

@@ -50,6 +50,11 @@ class EventStore(abc.ABC):
         """
         return 0
 
+    def reindex(self) -> None:
+        """Derive again whatever the adapter keeps beside its record, from the record alone: after
+        a restore from backup, with the service's processes stopped. Nothing, unless an adapter
+        keeps such indexes (MongoDB: its pending markers and position log)."""
+
     @abc.abstractmethod
     def get_checkpoint(self, name: str) -> int:
         """A named position (e.g. what the outbox relay has published); 0 if never set."""
