@@ -17,41 +17,19 @@ queries and the live consumer keep using the old generation. A rebuild killed ha
 from __future__ import annotations
 
 import uuid
-from typing import Iterable, Mapping
 
-from shared.projections import ProjectionStore
+from shared.projections import Namespaced, ProjectionStore
 
 META = "meta"
 META_ID = "generations"
 
 
-class GenerationStore(ProjectionStore):
+class GenerationStore(Namespaced):
     """A view of a projection store in which every collection belongs to one generation."""
 
     def __init__(self, store: ProjectionStore, generation: int):
-        self.store, self.generation = store, generation
-        self.prefix = prefix_of(generation)
-
-    def _name(self, collection: str) -> str:
-        return self.prefix + collection
-
-    def get_many(self, collection: str, ids: Iterable[str]) -> dict[str, dict]:
-        return self.store.get_many(self._name(collection), ids)
-
-    def put_many(self, collection: str, docs: Iterable[dict]) -> None:
-        self.store.put_many(self._name(collection), docs)
-
-    def put_newer(self, collection: str, docs: Iterable[dict]) -> None:
-        self.store.put_newer(self._name(collection), docs)
-
-    def find(self, collection: str, where: Mapping | None = None) -> list[dict]:
-        return self.store.find(self._name(collection), where)
-
-    def drop(self, collection: str) -> None:
-        self.store.drop(self._name(collection))
-
-    def collections(self) -> list[str]:
-        return [c[len(self.prefix):] for c in self.store.collections() if c.startswith(self.prefix)]
+        super().__init__(store, prefix_of(generation))
+        self.generation = generation
 
     def drop_all(self) -> None:
         for collection in self.collections():

@@ -15,7 +15,7 @@ from services.reporting.queries.scope import Scope
 from services.reporting.queries.tables import Table
 from shared.clock import today
 from shared.events import Schema
-from shared.projections import Namespaced, ProjectionStore
+from shared.projections import ProjectionStore
 from shared.regions import within
 from shared.web.auth import AuthError, caller, require_region
 
@@ -94,11 +94,9 @@ def context() -> ReportingContext:
 
 
 def rows(generation: int | None = None) -> ProjectionStore:
-    """The rows of the active generation (or of `generation`) for a report to read. Through a
-    `Namespaced` view: it passes `scan` and `count` on to the store, so a report holds a row at a
-    time, where a view knowing only `find` would hand over whole collections."""
-    view = context().generations.view(generation)
-    return Namespaced(view.store, view.prefix)
+    """The rows of the active generation (or of `generation`) for a report to read (a view that
+    passes `scan` and `count` on to the store, so a report holds a row at a time)."""
+    return context().generations.view(generation)
 
 
 def scope_of(args: dict, campaign_id: str | None = None) -> Scope:
