@@ -105,11 +105,12 @@ def log_visit(repository: EventSourcedRepository, who: Caller, *, cadre_ids: lis
                          problem_ids=problem_ids, **facts)
 
     # The visit's rules are checked before any problem is registered, so a rejected visit leaves none behind;
-    # the problems need the visit's id and the visit their ids, hence the visit is recorded once they exist.
-    visit([])
-    problem_ids = [raise_problem(repository, source="visit", source_ref=visit_id, region=region, on=visited_on,
-                                 raised_by=who.subject, **problem).id for problem in problems]
-    logged = visit(problem_ids)
+    # the problems need the visit's id and the visit their ids, hence the visit is recorded again once they exist.
+    logged = visit([])
+    if problems:
+        problem_ids = [raise_problem(repository, source="visit", source_ref=visit_id, region=region, on=visited_on,
+                                     raised_by=who.subject, **problem).id for problem in problems]
+        logged = visit(problem_ids)
     repository.save(logged)
     return logged
 
