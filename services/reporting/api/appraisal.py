@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from services.reporting.api.common import ReportQuery, TableSchema, by_query, respond, rows, scope_of
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
 from services.reporting.queries.appraisal import (campaigns_table, dimensions_table, opinions_table, organs_table,
                                                   responses_table)
 
@@ -22,8 +22,7 @@ class OpinionsQuery(ReportQuery):
 @blp.response(200, TableSchema)
 def campaigns(args):
     """Appraisal campaigns in the region, with status, seal and response rate."""
-    scope = scope_of(args)
-    return respond(campaigns_table(rows(), scope), scope, args)
+    return report(campaigns_table, args)
 
 
 @blp.get("/<campaign_id>/organs")
@@ -31,8 +30,7 @@ def campaigns(args):
 @blp.response(200, TableSchema)
 def organs(args, campaign_id):
     """Each target organ's score and satisfaction rate (weighted and pooled), grade, rank in its category, flags."""
-    scope = scope_of(args, campaign_id)
-    return respond(organs_table(rows(), scope, campaign_id), scope, args)
+    return report(organs_table, args, campaign_id=campaign_id)
 
 
 @blp.get("/<campaign_id>/dimensions")
@@ -40,8 +38,7 @@ def organs(args, campaign_id):
 @blp.response(200, TableSchema)
 def dimensions(args, campaign_id):
     """Per organ × dimension: valid n, 不了解 share, satisfaction rate and composite score, pooled and weighted."""
-    scope = scope_of(args, campaign_id)
-    return respond(dimensions_table(rows(), scope, campaign_id), scope, args)
+    return report(dimensions_table, args, campaign_id=campaign_id)
 
 
 @blp.get("/<campaign_id>/responses")
@@ -49,8 +46,7 @@ def dimensions(args, campaign_id):
 @blp.response(200, TableSchema)
 def responses(args, campaign_id):
     """Questionnaires issued and returned, by respondent category, channel or batch; over-returned batches flagged."""
-    scope = scope_of(args, campaign_id)
-    return respond(responses_table(rows(), scope, campaign_id, args["by"]), scope, args)
+    return report(responses_table, args, args["by"], campaign_id=campaign_id)
 
 
 @blp.get("/<campaign_id>/opinions")
@@ -58,5 +54,4 @@ def responses(args, campaign_id):
 @blp.response(200, TableSchema)
 def opinions(args, campaign_id):
     """Opinions and suggestions (online and on questionnaires): the text, never who wrote it."""
-    scope = scope_of(args, campaign_id)
-    return respond(opinions_table(rows(), scope, campaign_id, args.get("organ_id")), scope, args)
+    return report(opinions_table, args, args.get("organ_id"), campaign_id=campaign_id)

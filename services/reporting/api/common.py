@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Callable
 
 from apispec import BasePlugin
 from flask import current_app, send_file
@@ -111,6 +112,14 @@ def scope_of(args: dict, campaign_id: str | None = None) -> Scope:
         raise AuthError(403, f"This reporting instance serves office {office}; region {region} is outside it.")
     period = Period.week(args["week"]) if "week" in args else Period(args.get("start"), args.get("end"))
     return Scope(region, period, args.get("as_of") or today(), ctx.regions, campaign_id or args.get("campaign_id"))
+
+
+def report(table: Callable[..., Table], args: dict, *more, campaign_id: str | None = None):
+    """A report endpoint's answer: the scope its query asks for, the table `table(rows, scope,
+    [campaign_id,] *more)` computes from the active generation, as JSON or a file."""
+    scope = scope_of(args, campaign_id)
+    leading = (campaign_id,) if campaign_id else ()
+    return respond(table(rows(), scope, *leading, *more), scope, args)
 
 
 def respond(table: Table, scope: Scope, args: dict):

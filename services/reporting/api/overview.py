@@ -1,7 +1,7 @@
 """`/reports/overview`: a region's headline figures, with each line of its drill-down."""
 from flask_smorest import Blueprint
 
-from services.reporting.api.common import ReportQuery, TableSchema, respond, rows, scope_of
+from services.reporting.api.common import ReportQuery, TableSchema, report
 from services.reporting.queries.overview import overview_table
 
 blp = Blueprint("overview", __name__, url_prefix="/reports", description="Headline figures per region (总览).")
@@ -12,5 +12,4 @@ blp = Blueprint("overview", __name__, url_prefix="/reports", description="Headli
 @blp.response(200, TableSchema)
 def overview(args):
     """Headline figures of a region and of its own records (本级) and each child region."""
-    scope = scope_of(args)
-    return respond(overview_table(rows(), scope), scope, args)
+    return report(overview_table, args)

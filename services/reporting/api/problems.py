@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from services.reporting.api.common import ReportQuery, TableSchema, by_query, respond, rows, scope_of
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
 from services.reporting.queries.problems import overdue_table, problems_table
 
 blp = Blueprint("problems", __name__, url_prefix="/reports",
@@ -24,8 +24,7 @@ class OverdueQuery(ReportQuery):
 @blp.response(200, TableSchema)
 def problems(args):
     """Ledger figures of both services' problems (走访, 问卷测评, 网上意见), cut by region, source, category, unit, organ or week."""
-    scope = scope_of(args)
-    return respond(problems_table(rows(), scope, args["by"]), scope, args)
+    return report(problems_table, args, args["by"])
 
 
 @blp.get("/problems/overdue")
@@ -33,5 +32,4 @@ def problems(args):
 @blp.response(200, TableSchema)
 def overdue(args):
     """Problems overdue (逾期) at the end of the period or `as_of`, most overdue first."""
-    scope = scope_of(args)
-    return respond(overdue_table(rows(), scope), scope, args)
+    return report(overdue_table, args)

@@ -1,7 +1,7 @@
 """Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings."""
 from flask_smorest import Blueprint
 
-from services.reporting.api.common import ReportQuery, TableSchema, by_query, respond, rows, scope_of
+from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
 from services.reporting.queries.visits import cadres_table, pairings_table, points_table, visits_table
 
 blp = Blueprint("visits", __name__, url_prefix="/reports",
@@ -18,8 +18,7 @@ PairingsQuery = by_query(["region", "organ", "kind"], "region", "PairingsQuery")
 @blp.response(200, TableSchema)
 def visits(args):
     """Visits, cadres taking part, people and households reached, 三送 delivered, problems collected."""
-    scope = scope_of(args)
-    return respond(visits_table(rows(), scope, args["by"]), scope, args)
+    return report(visits_table, args, args["by"])
 
 
 @blp.get("/visits/weekly")
@@ -27,8 +26,7 @@ def visits(args):
 @blp.response(200, TableSchema)
 def weekly(args):
     """The visit figures of each ISO week (CST) of the period."""
-    scope = scope_of(args)
-    return respond(visits_table(rows(), scope, "week"), scope, {**args, "by": "week"})
+    return report(visits_table, {**args, "by": "week"}, "week")
 
 
 @blp.get("/cadres")
@@ -36,8 +34,7 @@ def weekly(args):
 @blp.response(200, TableSchema)
 def cadres(args):
     """Leading-cadre coverage (share who visited) and research-report completion, by cadres' organ region or organ."""
-    scope = scope_of(args)
-    return respond(cadres_table(rows(), scope, args["by"]), scope, args)
+    return report(cadres_table, args, args["by"])
 
 
 @blp.get("/points")
@@ -45,8 +42,7 @@ def cadres(args):
 @blp.response(200, TableSchema)
 def points(args):
     """三个一 at new-countryside construction points: per point, or the share compliant per region."""
-    scope = scope_of(args)
-    return respond(points_table(rows(), scope, args["by"]), scope, args)
+    return report(points_table, args, args["by"])
 
 
 @blp.get("/pairings")
@@ -54,5 +50,4 @@ def points(args):
 @blp.response(200, TableSchema)
 def pairings(args):
     """Pairings (结对帮扶/结对共建): started, active, ended, days on site."""
-    scope = scope_of(args)
-    return respond(pairings_table(rows(), scope, args["by"]), scope, args)
+    return report(pairings_table, args, args["by"])
