@@ -103,16 +103,8 @@ def plan_organs(rows: list[Row], office: str, existing: dict[tuple[str, str], st
     for row in rows:
         v = row.values
         errors = []
-        name = v.get("name", "")
-        if not name:
-            errors.append(RowError(row.number, "name", "is required"))
-        elif len(name) > 200:
-            errors.append(RowError(row.number, "name", "longer than 200 characters", name[:40] + "…"))
-        category = match(v.get("category", ""), ORGAN_CATEGORIES)
-        if category is None:
-            reason = "is required" if not v.get("category") else \
-                f"{v['category']!r} is not an organ category; one of: {choices(ORGAN_CATEGORIES)}"
-            errors.append(RowError(row.number, "category", reason, v.get("category", "")))
+        name = _text(row, "name", 200, errors, required=True)
+        category = _choice(row, "category", ORGAN_CATEGORIES, "an organ category", errors)
         code = v.get("region") or office
         try:
             code = regions.get(code).code
@@ -145,18 +137,9 @@ def plan_cadres(rows: list[Row], organs: list[dict], existing: set[tuple[str, st
     for row in rows:
         v = row.values
         errors = []
-        name = v.get("name", "")
-        if not name:
-            errors.append(RowError(row.number, "name", "is required"))
-        elif len(name) > 100:
-            errors.append(RowError(row.number, "name", "longer than 100 characters", name[:40] + "…"))
-        rank = match(v.get("rank", ""), RANKS)
-        if rank is None:
-            reason = "is required" if not v.get("rank") else f"{v['rank']!r} is not a rank; one of: {choices(RANKS)}"
-            errors.append(RowError(row.number, "rank", reason, v.get("rank", "")))
-        position = v.get("position", "")
-        if len(position) > 200:
-            errors.append(RowError(row.number, "position", "longer than 200 characters", position[:40] + "…"))
+        name = _text(row, "name", 100, errors, required=True)
+        rank = _choice(row, "rank", RANKS, "a rank", errors)
+        position = _text(row, "position", 200, errors)
         organ, field = None, "organ_id" if v.get("organ_id") else "organ"
         if v.get("organ_id"):
             organ = by_id.get(v["organ_id"])
@@ -190,6 +173,27 @@ def plan_cadres(rows: list[Row], organs: list[dict], existing: set[tuple[str, st
             body = {"organ_id": organ["id"], "name": name, "rank": rank, **({"position": position} if position else {})}
             plan.writes.append(Planned(row.number, body, f"{name} ({organ['name']})"))
     return plan
+
+
+def _text(row: Row, field: str, limit: int, errors: list[RowError], required: bool = False) -> str:
+    """The row's text in `field`; a missing (when required) or too long one adds its error."""
+    text = row.values.get(field, "")
+    if required and not text:
+        errors.append(RowError(row.number, field, "is required"))
+    elif len(text) > limit:
+        errors.append(RowError(row.number, field, f"longer than {limit} characters", text[:40] + "…"))
+    return text
+
+
+def _choice(row: Row, field: str, vocabulary, what: str, errors: list[RowError]) -> str | None:
+    """The code the row's `field` names in `vocabulary` (by code or Chinese name); None, with its
+    error added, when it is missing or names nothing there."""
+    given = row.values.get(field, "")
+    code = match(given, vocabulary)
+    if code is None:
+        reason = "is required" if not given else f"{given!r} is not {what}; one of: {choices(vocabulary)}"
+        errors.append(RowError(row.number, field, reason, given))
+    return code
 
 
 # --- running a plan ---------------------------------------------------------------------------------
