@@ -7,7 +7,7 @@ import signal
 import sys
 import threading
 from functools import cached_property
-from typing import Iterable
+from typing import Callable, Iterable
 
 from shared import backends
 from shared.aggregate import Aggregate
@@ -80,17 +80,18 @@ COMMANDS = {
 }
 
 
-def main(service: str, context: ServiceContext, argv: list[str] | None = None) -> None:
-    """`python -m services.<service> relay|reindex`."""
+def main(service: str, context: Callable[[], ServiceContext], argv: list[str] | None = None) -> None:
+    """`python -m services.<service> relay|reindex`; the service's context is made only for a
+    valid command (it opens the stores)."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0] not in COMMANDS:
         sys.exit(f"usage: python -m services.{service} {'|'.join(COMMANDS)}\n" +
                  "\n".join(f"  {name}: {what}" for name, what in COMMANDS.items()))
     configure_logging()
     if argv[0] == "relay":
-        context.run_relay()
+        context().run_relay()
     else:
-        context.store.reindex()
+        context().store.reindex()
         log.info("%s event store reindexed", service)
 
 

@@ -3,4 +3,4 @@ from services.appraisal.app import context
 from shared.service import main
 
 if __name__ == "__main__":
-    main("appraisal", context())
+    main("appraisal", context)

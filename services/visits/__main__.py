@@ -3,4 +3,4 @@ from services.visits.app import context
 from shared.service import main
 
 if __name__ == "__main__":
-    main("visits", context())
+    main("visits", context)

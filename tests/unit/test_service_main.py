@@ -24,13 +24,13 @@ class Context:
 @pytest.mark.parametrize("argv", [[], ["bogus"], ["relay", "reindex"]])
 def test_anything_but_one_command_prints_the_usage(argv, capsys):
     with pytest.raises(SystemExit) as exited:
-        main("visits", Context(), argv)
+        main("visits", Context, argv)
     assert "usage: python -m services.visits relay|reindex" in str(exited.value.code)
 
 
 def test_each_command_does_its_one_thing():
     context = Context()
-    main("appraisal", context, ["reindex"])
+    main("appraisal", lambda: context, ["reindex"])
     assert (context.store.reindexed, context.relayed) == (1, 0)
-    main("appraisal", context, ["relay"])
+    main("appraisal", lambda: context, ["relay"])
     assert (context.store.reindexed, context.relayed) == (1, 1)
