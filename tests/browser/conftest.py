@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.backends import *  # noqa: F401,F403
 from tests.backends import Backend
-from tests.browser.support import ARTIFACTS, Console, Office
+from tests.browser.support import ARTIFACTS, Console, Office, new_page
 from tests.processes import Processes
 
 CHROMIUM = os.environ.get("SHUANGWAN_CHROMIUM", "/usr/bin/chromium")
@@ -26,10 +26,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # A phone: the pages are phone first.
 PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
              locale="zh-CN", timezone_id="Asia/Shanghai")
-# Reports every Content-Security-Policy violation on the console too, whatever the browser logs itself.
-CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
-});"""
 
 
 @pytest.fixture(scope="session")
@@ -72,14 +68,8 @@ def service(embedded, tmp_path):
 def phone(chromium, request):
     """A fresh phone-sized browser context and its page."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = chromium.new_context(**PHONE)
-    context.add_init_script(CSP_REPORTER)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    try:
+    with new_page(chromium, PHONE, 15000) as page:
         yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture

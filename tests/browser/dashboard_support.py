@@ -19,10 +19,9 @@ import requests
 from shared.clock import today
 from shared.demo import HttpClients, generate
 from tests.backends import SECRET, Backend, token
-from tests.browser.support import Console  # noqa: F401  (the dashboard tests import it from here)
-from tests.processes import ROOT, Processes
+from tests.browser.support import ARTIFACTS, Console  # noqa: F401  (the dashboard tests import Console from here)
+from tests.processes import Processes
 
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 PROVINCE, CITY = "360000", "360700"
 DEMO_SCALE = 0.2
 TOKEN_KEY = "shuangwan.dashboard.token"
@@ -30,10 +29,6 @@ TOKEN_KEY = "shuangwan.dashboard.token"
 # A desktop screen in an office: the dashboard is desktop first.
 DESK = dict(viewport={"width": 1440, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai",
             accept_downloads=True)
-# Reports every Content-Security-Policy violation on the console, whatever the browser logs itself.
-CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
-});"""
 
 
 def bearer(region: str, role: str = "admin", subject: str = "dashboard-office") -> str:

@@ -1,7 +1,9 @@
 """What the browser tests share: the office side of the running service (set-up and checks through
-its REST API), the console collector, the page audit (labels, groups, contrast) and screenshots."""
+its REST API), fresh pages, the console collector, the page audit (labels, groups, contrast) and
+screenshots."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -12,6 +14,25 @@ from tests.backends import token
 from tests.processes import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+# Reports every Content-Security-Policy violation on the console too, whatever the browser logs itself.
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});"""
+
+
+@contextlib.contextmanager
+def new_page(chromium, options: dict, timeout_ms: int):
+    """A page in a fresh browser context made with `options` (viewport, locale…), reporting CSP
+    violations on its console; the context is closed afterwards."""
+    context = chromium.new_context(**options)
+    context.add_init_script(CSP_REPORTER)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    try:
+        yield page
+    finally:
+        context.close()
 
 TARGETS = [
     {"organ_id": "traffic", "name": "市交通运输局", "category": "government", "region": "360700"},

@@ -16,9 +16,10 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.backends import Backend
-from tests.browser.dashboard_support import (CITY, CSP_REPORTER, DESK, PAINTED, PROVINCE, TOKEN_KEY, Console, System, bearer,
+from tests.browser.dashboard_support import (CITY, DESK, PAINTED, PROVINCE, TOKEN_KEY, Console, System, bearer,
                                              cells, kpi, last_weeks, load_demo, overall_satisfaction, painted,
                                              screenshot, settle, shown, start, wait_for_figures)
+from tests.browser.support import new_page
 from tests.processes import Processes
 
 COUNTY = "360728"  # 定南县: visits, problems and an overdue problem in the demo
@@ -44,14 +45,8 @@ def system(tmp_path_factory):
 @pytest.fixture
 def desk(chromium):
     """A fresh desktop-sized browser context and its page."""
-    context = chromium.new_context(**DESK)
-    context.add_init_script(CSP_REPORTER)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    try:
+    with new_page(chromium, DESK, 20000) as page:
         yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
