@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.application import EventSourcedRepository, new_id

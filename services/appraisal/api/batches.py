@@ -8,7 +8,7 @@ from html import escape
 
 import segno
 from flask import Response, request
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import DomainError

@@ -1,7 +1,7 @@
 """Campaigns (评议活动): drafted, amended, opened, sealed and closed by an office; their form is public."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import NotFound

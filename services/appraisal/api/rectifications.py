@@ -6,7 +6,7 @@ from there it lives on `/problems` like every ledger entry, ending in ProblemRes
 """
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import DomainError, InvalidCommand

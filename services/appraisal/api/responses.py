@@ -11,7 +11,7 @@ Status codes of a citizen's submission:
 """
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import DomainError, NotFound

@@ -1,5 +1,5 @@
 """The reporting instance's own state, for its office: generations and dead letters."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields
 
 from services.reporting.api.common import context, rows

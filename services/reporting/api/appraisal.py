@@ -1,5 +1,5 @@
 """Reports on the citizens' appraisal of organs (群众评机关): campaigns, scores, responses, opinions."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from services.reporting.api.common import ReportQuery, TableSchema, by_query, report

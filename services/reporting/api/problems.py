@@ -1,5 +1,5 @@
 """Reports on the problem ledger (问题台账) and rectification (整改)."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields
 
 from services.reporting.api.common import ReportQuery, TableSchema, by_query, report

@@ -1,5 +1,5 @@
 """Cadres (干部) of the organs; whether each is a leading cadre (领导干部) is derived, never typed in."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import RANKS

@@ -1,5 +1,5 @@
 """Organs (机关单位): the units whose cadres go down to the grassroots."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import ORGAN_CATEGORIES, TIERS

@@ -1,5 +1,5 @@
 """Pairings (结对帮扶 / 结对共建) with their span and days on site."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import PAIRING_KINDS

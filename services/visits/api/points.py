@@ -1,5 +1,5 @@
 """New-countryside construction points (新农村建设点) and their 三个一 task."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.events import Schema

@@ -1,5 +1,5 @@
 """Good practices (好的经验做法), reported by organs and published by the working committee (内刊内网)."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import PUBLISH_CHANNELS

@@ -1,5 +1,5 @@
 """Research reports (调研报告): every leading cadre owes one."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields
 
 from shared.events import Schema

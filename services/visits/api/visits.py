@@ -1,5 +1,5 @@
 """Visits (下基层): cadres at enterprises, villages, communities, industrial parks and subordinate units."""
-from flask_smorest import Blueprint
+from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
