@@ -68,3 +68,20 @@ def test_bad_tokens_get_401_everywhere(service, tmp_path):
             assert answer.status_code == 401, (name, method, path, answer.status_code, answer.json)
             assert answer.headers["WWW-Authenticate"] == "Bearer"
             assert answer.json["error"]["code"] == "unauthenticated", (name, path)
+
+
+def test_an_accepted_token_stops_working_when_it_expires(tmp_path):
+    """Verified tokens are remembered (see shared.web.auth): never past their expiry, and only for
+    the secret and service they were checked against."""
+    client = visits_app(Backend("embedded", "tokens", tmp_path).settings("visits", office_region=CITY)).test_client()
+    short = jwt.encode(claims(exp=int(time.time()) + 2), SECRET, "HS256")
+    assert client.get("/organs", headers={"Authorization": f"Bearer {short}"}).status_code == 200
+    time.sleep(max(0.0, jwt.decode(short, options={"verify_signature": False})["exp"] - time.time()) + 0.05)
+    answer = client.get("/organs", headers={"Authorization": f"Bearer {short}"})
+    assert answer.status_code == 401 and "expired" in answer.json["error"]["message"], answer.json
+
+    only_visits = jwt.encode(claims(aud=["visits"]), SECRET, "HS256")
+    assert client.get("/organs", headers={"Authorization": f"Bearer {only_visits}"}).status_code == 200
+    reporting = reporting_app(Backend("embedded", "tokens2", tmp_path).settings("reporting", office_region=CITY))
+    answer = reporting.test_client().get("/reports/overview", headers={"Authorization": f"Bearer {only_visits}"})
+    assert answer.status_code == 401, answer.json
