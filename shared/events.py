@@ -23,7 +23,7 @@ import jsonschema_rs
 import marshmallow as ma
 import orjson
 
-from shared.jsonschema import compile_schema, exact, schema_to_jsonschema
+from shared.jsonschema import compile_schema, exact, money_text, schema_to_jsonschema
 
 Upcaster = Callable[[dict], dict]
 
@@ -170,11 +170,11 @@ def dataschema_uri(family: str, name: str, version: int) -> str:
 
 
 def _json_ready(data: Mapping):
-    """A copy of a command's payload in JSON values (dates as ISO strings, tuples as lists), or
-    None if it holds anything else (a Decimal): marshmallow converts those. A round trip through
-    orjson costs less than walking the payload in Python."""
+    """A copy of a command's payload in JSON values (dates as ISO strings, tuples as lists, amounts
+    as `Money` writes them), or None if it holds anything else: marshmallow converts those. A round
+    trip through orjson costs less than walking the payload in Python."""
     try:
-        return orjson.loads(orjson.dumps(data))
+        return orjson.loads(orjson.dumps(data, default=money_text))
     except TypeError:  # orjson.JSONEncodeError: a value JSON has no form for
         return None
 

@@ -9,6 +9,8 @@ for marshmallow's messages and conversions.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import jsonschema_rs
 import marshmallow as ma
 from apispec import APISpec
@@ -46,6 +48,8 @@ def exact(schema: type[ma.Schema], top: bool = False) -> bool:
 def _exact_field(field: ma.fields.Field, top: bool) -> bool:
     if field.load_default is not ma.missing and not top:
         return False
+    if type(field) is Money:
+        return not field.positive  # the pattern is a non-negative amount's whole check
     if not all(isinstance(v, _EXACT_VALIDATORS) for v in field.validators):
         return False
     if isinstance(field, ma.fields.List):
@@ -70,3 +74,43 @@ class CheckedList(ma.fields.List):
         if type(value) is list and self._check.is_valid(value):
             return value
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+CENT = Decimal("0.01")
+
+
+class Money(ma.fields.Decimal):
+    """An amount with two decimal places, written as a string ("10000.00"), never negative (or,
+    with `positive`, above 0). Its JSON Schema pattern (digits, a point, two places) is all that a
+    non-negative amount's load checks, so that kind is exact; a positive one is not (the pattern
+    also takes "0.00"; the published contract keeps the pattern it has always had).
+    The one difference: a string with leading zeros ("012.50") stays as written, where marshmallow
+    would write "12.50" — the same amount. Decimals are always written as marshmallow writes them."""
+
+    PATTERN = r"^\d+\.\d{2}$"
+
+    def __init__(self, *, positive: bool = False, metadata: dict | None = None, **kwargs):
+        self.positive = positive
+        super().__init__(as_string=True, places=2, allow_nan=False,
+                         validate=_positive if positive else _non_negative,
+                         metadata={"type": "string", "pattern": self.PATTERN, **(metadata or {})}, **kwargs)
+
+
+def _non_negative(amount) -> None:
+    if amount < 0:
+        raise ma.ValidationError("Must not be negative.")
+
+
+def _positive(amount) -> None:
+    if amount <= 0:
+        raise ma.ValidationError("Must be greater than 0.")
+
+
+def money_text(value):
+    """A Decimal as a `Money` field writes it, if that needs no rounding (orjson's `default`:
+    anything else raises TypeError, and the value is left to marshmallow)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        cents = value.quantize(CENT)
+        if cents == value:
+            return format(cents, "f")
+    raise TypeError(f"not an amount: {value!r}")

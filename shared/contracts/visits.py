@@ -10,9 +10,10 @@ Conventions every type follows, so a consumer never needs a lookup:
 - figures that accumulate (a point's funds, a pairing's days on site) are carried both as the
   increment and as the running total after the event, so a projection can simply overwrite.
 """
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
 from shared.events import EventRegistry, Schema
+from shared.jsonschema import Money
 from shared.ledger.events import register_ledger
 
 VISITS = EventRegistry("visits")
@@ -57,23 +58,9 @@ def Region(**kw):
     return fields.Str(validate=validate.Regexp(r"^\d{6}$"), **kw)
 
 
-YUAN_PATTERN = r"^\d+\.\d{2}$"
-
-
-def _non_negative(amount) -> None:
-    if amount < 0:
-        raise ValidationError("Must not be negative.")
-
-
-def _positive(amount) -> None:
-    if amount <= 0:
-        raise ValidationError("Must be greater than 0.")
-
-
 def Yuan(positive: bool = False, **kw):
-    """Yuan as an exact decimal string with two places; described as such in the JSON Schema."""
-    return fields.Decimal(as_string=True, places=2, validate=_positive if positive else _non_negative,
-                          metadata={"type": "string", "pattern": YUAN_PATTERN, "description": "yuan (元)"}, **kw)
+    """Yuan as an exact decimal string with two places ("10000.00")."""
+    return Money(positive=positive, metadata={"description": "yuan (元)"}, **kw)
 
 
 def Count(**kw):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from decimal import Decimal
 
 import marshmallow as ma
 import pytest
@@ -15,7 +16,7 @@ from marshmallow import fields, validate
 
 from shared.contracts.samples import sample
 from shared.events import EventRegistry, InvalidPayload, Schema
-from shared.jsonschema import exact
+from shared.jsonschema import Money, exact
 
 def _all_types():
     from shared.contracts.appraisal import APPRAISAL
@@ -40,9 +41,10 @@ def test_encode_and_decode_give_what_marshmallow_gives(registry, event_type):
     assert registry.decode(event_type.name, event_type.version, copy.deepcopy(expected)) == expected
 
 
-def test_most_types_take_the_fast_path_and_amounts_do_not():
+def test_most_types_take_the_fast_path_amounts_too():
     fast = {t.name for r, t in TYPES if exact(t.schema, top=True)}
-    assert {"QuestionnaireSubmitted", "VisitLogged"} & fast == {"QuestionnaireSubmitted"}  # VisitLogged has yuan
+    assert {"QuestionnaireSubmitted", "VisitLogged"} <= fast  # the visit's amounts are Money
+    assert "PointFundsGiven" not in fast  # a positive amount: its pattern also takes 0.00
     assert len(fast) > len(TYPES) / 2
 
 
@@ -71,6 +73,47 @@ def _positive(n):
 @REG.event("Custom")
 class Custom(Schema):
     amount = fields.Int(required=True, validate=_positive)
+
+
+@REG.event("Paid")
+class Paid(Schema):
+    total = Money(required=True)
+    each = fields.List(Money(), required=True)
+
+
+@REG.event("Given")
+class Given(Schema):
+    amount = Money(positive=True, required=True)
+
+
+@pytest.mark.parametrize("total", ["0.00", "12.50", "10000.00", Decimal("12.5"), Decimal("7"), Decimal("0"),
+                                   Decimal("1E+2"), "12.5", "1e2", 3, 3.25, "12.345", Decimal("12.345"),
+                                   "-1.00", "-0.00", Decimal("-0"), "NaN", Decimal("Infinity"), "", " 1.00", None])
+@pytest.mark.parametrize("each", [["0.01"], ["0.00"], [Decimal("0")], [Decimal("99.99"), "1.00"], ["-5.00"], []])
+def test_amounts_on_the_fast_path_come_out_as_marshmallow_gives_them(total, each):
+    assert exact(Paid, top=True)
+    payload = {"total": total, "each": each}
+    try:
+        expected = (1, _marshmallow(REG, "Paid", payload))
+    except ma.ValidationError as exc:
+        with pytest.raises(InvalidPayload) as refused:
+            REG.encode("Paid", payload)
+        assert refused.value.errors == exc.messages
+    else:
+        assert REG.encode("Paid", payload) == expected
+
+
+def test_a_positive_amount_stays_on_marshmallow():
+    assert not exact(Given, top=True)
+    with pytest.raises(InvalidPayload):
+        REG.encode("Given", {"amount": "0.00"})  # the published pattern alone would take it
+    assert REG.encode("Given", {"amount": Decimal("5")}) == (1, {"amount": "5.00"})
+
+
+def test_an_amount_written_with_leading_zeros_is_kept_as_written():
+    # Valid under the published pattern, the same amount: the one case where the fast path differs.
+    assert REG.encode("Paid", {"total": "012.50", "each": []})[1]["total"] == "012.50"
+    assert _marshmallow(REG, "Paid", {"total": "012.50", "each": []})["total"] == "12.50"
 
 
 def test_fast_path_writes_dates_and_fills_top_level_defaults():
