@@ -2,19 +2,21 @@
 
 Projections are disposable: anything here can be thrown away and rebuilt from the bus. A
 document's fields are JSON values; `find` filters on top-level fields by equality, by a set
-of values (`In`) or by a string prefix (`Prefix`, how region codes express jurisdiction).
+of values (`In`), by a string prefix (`Prefix`, how region codes express jurisdiction) or by
+an inclusive range (`Between`, how lists filter on dates).
 
 Reports fold over collections that grow with every event, so besides `find` (a list) the port
 has `scan`, which hands the same documents over one at a time and, given `fields`, only the
 top-level fields asked for (a response's two hundred ratings are not read to count it), and
 `count`. A caller holding one document at a time holds memory bounded by its answer, not by
-the collection.
+the collection. `scan` can also hand them over in an `order` (a list page reads the first rows of
+an ordered scan and counts the rest, never holding the whole list).
 """
 from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,20 @@ class Prefix:
 @dataclass(frozen=True)
 class In:
     values: tuple
+
+
+@dataclass(frozen=True)
+class Between:
+    """low <= value <= high, either bound None for none; a document without the field is outside.
+    Values of one kind (strings, such as ISO dates, or numbers)."""
+    low: Any = None
+    high: Any = None
+
+
+# A scan's order: (top-level field, descending) pairs, the first deciding first. Documents equal on
+# all of them come in `_id` order (the same direction as the last pair); a document without a field
+# sorts as null, before any value.
+Order = Sequence[tuple[str, bool]]
 
 
 class ProjectionStore(abc.ABC):
@@ -43,17 +59,18 @@ class ProjectionStore(abc.ABC):
     def find(self, collection: str, where: Mapping | None = None) -> list[dict]: ...
 
     def scan(self, collection: str, where: Mapping | None = None,
-             fields: Iterable[str] | None = None) -> Iterator[dict]:
-        """The documents `find` returns, in no set order, read as they are iterated; with `fields`
-        (top-level names), each holds only `_id` and those of the fields it has. Naming fields
-        pays where they leave out most of a document (a response's ratings); a slim document is
-        read whole as cheaply.
+             fields: Iterable[str] | None = None, order: Order | None = None) -> Iterator[dict]:
+        """The documents `find` returns, read as they are iterated, in `order` (see `Order`) or in
+        none; with `fields` (top-level names), each holds only `_id` and those of the fields it
+        has. Naming fields pays where they leave out most of a document (a response's ratings); a
+        slim document is read whole as cheaply.
 
         Adapters read lazily; this default, for stores that only implement `find` (views over
         another store), is correct but holds the whole list.
         """
         names = None if fields is None else field_names(fields)
-        return (only(doc, names) for doc in self.find(collection, where))
+        docs = self.find(collection, where)
+        return (only(doc, names) for doc in (docs if order is None else in_order(docs, order)))
 
     def count(self, collection: str, where: Mapping | None = None) -> int:
         """How many documents `find` would return."""
@@ -85,9 +102,21 @@ def matches(doc: Mapping, where: Mapping | None) -> bool:
         elif isinstance(wanted, In):
             if value not in wanted.values:
                 return False
+        elif isinstance(wanted, Between):
+            if value is None or (wanted.low is not None and value < wanted.low) \
+                    or (wanted.high is not None and value > wanted.high):
+                return False
         elif value != wanted:
             return False
     return True
+
+
+def in_order(docs: Iterable[dict], order: Order) -> list[dict]:
+    """`docs` sorted as `Order` says (the memory adapter's and the default scan's sort)."""
+    out = sorted(docs, key=lambda d: d["_id"], reverse=bool(order) and order[-1][1])
+    for field, descending in reversed(order):  # stable sorts, least significant key first
+        out.sort(key=lambda d: (d.get(field) is not None, d.get(field)), reverse=descending)
+    return out
 
 
 def only(doc: dict, fields: Iterable[str] | None) -> dict:
@@ -129,8 +158,8 @@ class Namespaced(ProjectionStore):
         return self.store.find(self.prefix + collection, where)
 
     def scan(self, collection: str, where: Mapping | None = None,
-             fields: Iterable[str] | None = None) -> Iterator[dict]:
-        return self.store.scan(self.prefix + collection, where, fields)
+             fields: Iterable[str] | None = None, order: Order | None = None) -> Iterator[dict]:
+        return self.store.scan(self.prefix + collection, where, fields, order)
 
     def count(self, collection: str, where: Mapping | None = None) -> int:
         return self.store.count(self.prefix + collection, where)

@@ -5,7 +5,7 @@ import copy
 import threading
 from typing import Iterable, Iterator, Mapping
 
-from shared.projections import ProjectionStore, field_names, matches, only
+from shared.projections import Order, ProjectionStore, field_name, field_names, in_order, matches, only
 
 
 class MemoryProjectionStore(ProjectionStore):
@@ -36,12 +36,14 @@ class MemoryProjectionStore(ProjectionStore):
         return list(self.scan(collection, where))
 
     def scan(self, collection: str, where: Mapping | None = None,
-             fields: Iterable[str] | None = None) -> Iterator[dict]:
+             fields: Iterable[str] | None = None, order: Order | None = None) -> Iterator[dict]:
         names = None if fields is None else field_names(fields)
         with self._lock:
             # Stored documents are replaced, never changed in place: the matching ones can be
             # copied after the lock is let go.
             found = [d for d in self._data.get(collection, {}).values() if matches(d, where)]
+        if order is not None:
+            found = in_order(found, [(field_name(f), descending) for f, descending in order])
         return (copy.deepcopy(only(d, names)) for d in found)
 
     def count(self, collection: str, where: Mapping | None = None) -> int:

@@ -21,7 +21,7 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.eventstore import StoreUnavailable
 from shared.mongo import UNAVAILABLE, database
-from shared.projections import In, Prefix, ProjectionStore, field_names, only
+from shared.projections import Between, In, Order, Prefix, ProjectionStore, field_name, field_names, only
 
 SCALARS = (str, int, float, bool, type(None))
 BATCH = 500  # documents per round trip while scanning
@@ -64,13 +64,14 @@ class MongoProjectionStore(ProjectionStore):
         return list(self.scan(collection, where))
 
     def scan(self, collection: str, where: Mapping | None = None,
-             fields: Iterable[str] | None = None) -> Iterator[dict]:
+             fields: Iterable[str] | None = None, order: Order | None = None) -> Iterator[dict]:
         docs = self._db[collection]
+        sort = _sort(order)
         if fields is None:
-            cursor = docs.find(_query(where), {"_body": 1}, batch_size=BATCH)
+            cursor = docs.find(_query(where), {"_body": 1}, batch_size=BATCH, sort=sort)
             return _available(orjson.loads(d["_body"]) for d in cursor)
         names = field_names(fields)
-        cursor = docs.find(_query(where), {"_id": 1, **{name: 1 for name in names}}, batch_size=BATCH)
+        cursor = docs.find(_query(where), {"_id": 1, **{name: 1 for name in names}}, batch_size=BATCH, sort=sort)
         return _available(self._with_fields(docs, cursor, names))
 
     def _with_fields(self, docs, cursor, names: list[str]) -> Iterator[dict]:
@@ -113,9 +114,20 @@ def _query(where: Mapping | None) -> dict:
             query[field] = {"$regex": "^" + re.escape(wanted.value)}
         elif isinstance(wanted, In):
             query[field] = {"$in": list(wanted.values)}
+        elif isinstance(wanted, Between):
+            query[field] = {"$ne": None, **({"$gte": wanted.low} if wanted.low is not None else {}),
+                            **({"$lte": wanted.high} if wanted.high is not None else {})}
         else:
             query[field] = wanted
     return query
+
+
+def _sort(order: Order | None) -> list[tuple[str, int]] | None:
+    """The sort of `order` on the stored top-level scalars (MongoDB sorts null and missing first)."""
+    if order is None:
+        return None
+    keys = [(field_name(f), -1 if desc else 1) for f, desc in order]
+    return keys + [("_id", -1 if order and order[-1][1] else 1)]
 
 
 def _available(docs: Iterator[dict]) -> Iterator[dict]:

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, Mapping
 
 import orjson
 
-from shared.projections import In, Prefix, ProjectionStore, field_name, field_names
+from shared.projections import Between, In, Order, Prefix, ProjectionStore, field_name, field_names
 from shared.sqlite import Connections, path_from_url, transaction
 
 SCHEMA = """
@@ -60,8 +60,9 @@ class SQLiteProjectionStore(ProjectionStore):
         return list(self.scan(collection, where))
 
     def scan(self, collection: str, where: Mapping | None = None,
-             fields: Iterable[str] | None = None) -> Iterator[dict]:
+             fields: Iterable[str] | None = None, order: Order | None = None) -> Iterator[dict]:
         clause, params = _where(collection, where)
+        clause += _order_by(order)
         if fields is None:
             cursor = self._db.get().execute(f"SELECT body FROM docs WHERE {clause}", params)
             return _rows(cursor, lambda r: orjson.loads(r[0]))
@@ -97,12 +98,27 @@ def _where(collection: str, where: Mapping | None) -> tuple[str, list]:
         elif isinstance(wanted, In):
             clauses.append(f"{expr} IN ({','.join('?' * len(wanted.values))})" if wanted.values else "0")
             params += list(wanted.values)
+        elif isinstance(wanted, Between):
+            for bound, op in ((wanted.low, ">="), (wanted.high, "<=")):
+                if bound is not None:
+                    clauses.append(f"{expr} {op} ?")
+                    params.append(bound)
+            clauses.append(f"{expr} IS NOT NULL")
         elif wanted is None:
             clauses.append(f"{expr} IS NULL")
         else:
             clauses.append(f"{expr} = ?")
             params.append(int(wanted) if isinstance(wanted, bool) else wanted)
     return " AND ".join(clauses), params
+
+
+def _order_by(order: Order | None) -> str:
+    """ORDER BY for `order`; SQLite sorts NULL (a missing field) first, as the port says."""
+    if order is None:
+        return ""
+    keys = [f"json_extract(body, '$.{field_name(f)}'){' DESC' if desc else ''}" for f, desc in order]
+    keys.append("id DESC" if order and order[-1][1] else "id")
+    return " ORDER BY " + ", ".join(keys)
 
 
 def _rows(cursor, decode) -> Iterator[dict]:

@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from shared.projections import In, Namespaced, Prefix, ProjectionStore
+from shared.projections import Between, In, Namespaced, Prefix, ProjectionStore
 
 ROWS = [
     {"_id": "visit-1", "region": "360102", "tier": "county", "status": "open", "score": 3, "flag": True,
@@ -220,6 +220,53 @@ def test_scan_of_many_documents_and_an_abandoned_scan(projection_store):
     assert projection_store.count("bulk", {"n": -1}) == 1
 
 
+DATED = [
+    {"_id": "v-a", "region": "360702", "on": "2026-10-03", "name": "乙", "n": 2},
+    {"_id": "v-b", "region": "360702", "on": "2026-10-01", "name": "甲", "n": 10},
+    {"_id": "v-c", "region": "360703", "on": "2026-10-03", "name": "甲", "n": 1},
+    {"_id": "v-d", "region": "360100", "on": "2026-09-30", "name": "丙", "n": 3},
+    {"_id": "v-e", "region": "360702", "name": "丁", "n": 2},  # no date
+]
+
+
+def test_between_is_an_inclusive_range_that_leaves_out_documents_without_the_field(projection_store):
+    projection_store.put_many("dated", copy.deepcopy(DATED))
+    found = lambda where: ids(projection_store.find("dated", where))  # noqa: E731
+    assert found({"on": Between("2026-10-01", "2026-10-03")}) == ["v-a", "v-b", "v-c"]
+    assert found({"on": Between("2026-10-02")}) == ["v-a", "v-c"]
+    assert found({"on": Between(high="2026-10-01")}) == ["v-b", "v-d"]
+    assert found({"on": Between()}) == ["v-a", "v-b", "v-c", "v-d"]
+    assert found({"n": Between(2, 3)}) == ["v-a", "v-d", "v-e"]  # numbers compare as numbers
+    assert found({"on": Between("2026-10-01"), "region": Prefix("3607")}) == ["v-a", "v-b", "v-c"]
+    assert projection_store.count("dated", {"on": Between("2026-10-02")}) == 2
+
+
+def test_scan_in_order(projection_store):
+    projection_store.put_many("dated", copy.deepcopy(DATED))
+    scan = lambda order, where=None, **kw: [d["_id"] for d in projection_store.scan("dated", where, order=order, **kw)]  # noqa: E731
+    # Newest first, ties by _id (descending, as the last key); the undated document counts as null.
+    assert scan([("on", True)]) == ["v-c", "v-a", "v-b", "v-d", "v-e"]
+    assert scan([("on", False)]) == ["v-e", "v-d", "v-b", "v-a", "v-c"]
+    # Strings by code point (丁 U+4E01 < 乙 U+4E59 < 甲 U+7532), not by any Chinese collation.
+    assert scan([("region", False), ("name", False)]) == ["v-d", "v-e", "v-a", "v-b", "v-c"]
+    assert scan([("n", True), ("on", False)]) == ["v-b", "v-d", "v-e", "v-a", "v-c"]  # numbers as numbers
+    assert scan([]) == ["v-a", "v-b", "v-c", "v-d", "v-e"]  # _id alone
+    assert scan([("on", True)], {"region": Prefix("3607")}, fields=["on"]) == ["v-c", "v-a", "v-b", "v-e"]
+    assert list(projection_store.scan("dated", {"on": Between("2026-10-03")}, ["name"], [("name", False)])) == [
+        {"_id": "v-a", "name": "乙"}, {"_id": "v-c", "name": "甲"}]
+    with pytest.raises(ValueError):
+        list(projection_store.scan("dated", order=[("on') DESC; --", False)]))
+
+
+def test_an_ordered_scan_of_many_documents(projection_store):
+    docs = [{"_id": f"row-{i:04d}", "day": f"2026-{1 + i % 12:02d}-01", "items": [i]} for i in range(1200)]
+    projection_store.put_many("bulk", copy.deepcopy(docs))
+    expected = sorted(docs, key=lambda d: (d["day"], d["_id"]), reverse=True)
+    assert list(projection_store.scan("bulk", order=[("day", True)])) == expected
+    first = [d["_id"] for _, d in zip(range(10), projection_store.scan("bulk", order=[("day", True)]))]
+    assert first == [d["_id"] for d in expected[:10]]
+
+
 class FindOnly(Namespaced):
     """A view implementing `find` but not `scan` or `count`: the port's defaults serve it."""
     scan = ProjectionStore.scan
@@ -240,6 +287,8 @@ def test_a_namespaced_view_passes_everything_on(projection_store, view):
     store.put_many("views", copy.deepcopy(ROWS))
     assert sorted(store.scan("views", {"region": Prefix("3601")}, fields=["score"]), key=lambda d: d["_id"]) == [
         {"_id": "visit-1", "score": 3}, {"_id": "visit-2", "score": 5}, {"_id": "visit-3", "score": 5}]
+    assert [d["_id"] for d in store.scan("views", {"score": Between(1)}, order=[("score", True)])] == [
+        "visit-3", "visit-2", "visit-1", "visit-4"]
     assert store.count("views", {"flag": True}) == 3
     assert store.collections() == ["views"]
     store.drop("views")

@@ -28,9 +28,9 @@ class Reading(Namespaced):
         assert collection not in GROWING, f"{collection} loaded whole"
         return super().find(collection, where)
 
-    def scan(self, collection, where=None, fields=None):
+    def scan(self, collection, where=None, fields=None, order=None):
         self.scans.append((collection, None if fields is None else list(fields)))
-        return super().scan(collection, where, fields)
+        return super().scan(collection, where, fields, order)
 
 
 @pytest.fixture(scope="module")
