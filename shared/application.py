@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Callable, Iterable, TypeVar
+from typing import Iterable, Iterator, TypeVar
 
 from shared.aggregate import Aggregate, NotFound
 from shared.envelope import Recorded, new_event_id, utcnow
 from shared.eventstore import ConcurrencyError, EventStore, StoreUnavailable
 from shared.events import EventRegistry
 from shared.observability import APPENDED
-from shared.projections import ProjectionStore
+from shared.projections import Order, ProjectionStore
 from shared.regions import tier_of
 
 A = TypeVar("A", bound=Aggregate)
@@ -91,6 +91,13 @@ class EventSourcedRepository:
 
     def find(self, kind: str, where: dict | None = None) -> list[dict]:
         return self.views.find(VIEWS, {"_kind": kind, **(where or {})})
+
+    def scan(self, kind: str, where: dict | None = None, order: Order | None = None) -> Iterator[dict]:
+        """The views of `kind` matching `where`, read one at a time, in `order` (lists page these)."""
+        return self.views.scan(VIEWS, {"_kind": kind, **(where or {})}, order=order)
+
+    def count(self, kind: str, where: dict | None = None) -> int:
+        return self.views.count(VIEWS, {"_kind": kind, **(where or {})})
 
 
 class ViewCatchUp:

@@ -14,7 +14,7 @@ from shared.events import Schema
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES, Problem, is_overdue
 from shared.web.auth import caller, require_region
-from shared.web.listing import ListQuery, page_of, page_schema, region_filter
+from shared.web.listing import ListQuery, page_in_order, page_schema, region_filter
 
 
 class Step(Schema):
@@ -164,10 +164,11 @@ def problems_blueprint(get_repository: Callable[[], EventSourcedRepository], sou
         for key in ("status", "source", "category", "unit_id"):
             if key in query:
                 where[key] = query[key]
-        items = [with_overdue(v) for v in get_repository().find(Problem.stream_prefix, where)]
-        if "overdue" in query:
-            items = [v for v in items if v["overdue"] == query["overdue"]]
-        return page_of(items, query["page"], query["page_size"], sort_key=lambda v: (v["raised_on"], v["id"]))
+        rows = map(with_overdue, get_repository().scan(Problem.stream_prefix, where, [("raised_on", True)]))
+        if "overdue" in query:  # worked out as of today, so filtered here (and counted)
+            return page_in_order((v for v in rows if v["overdue"] == query["overdue"]), query["page"],
+                                 query["page_size"])
+        return page_in_order(rows, query["page"], query["page_size"], get_repository().count(Problem.stream_prefix, where))
 
     @blp.post("")
     @blp.arguments(RaiseProblem)

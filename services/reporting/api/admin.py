@@ -6,15 +6,10 @@ from services.reporting.api.common import context, rows
 from shared.consumer import DEAD_LETTERS
 from shared.events import Schema
 from shared.web.auth import Caller, caller, require_region
-from shared.web.listing import page_of, page_schema
+from shared.web.listing import PageQuery, page_in_order, page_schema
 
 blp = Blueprint("admin", __name__, url_prefix="/reports",
                 description="The projections' generations and the messages the consumer could not read.")
-
-
-class PageQuery(Schema):
-    page = fields.Int(load_default=1)
-    page_size = fields.Int(load_default=50)
 
 
 class DeadLetter(Schema):
@@ -51,8 +46,8 @@ def dead_letters(query):
     office_admin()
     store = rows()
     # Paged by `at` alone; only the page's letters (up to 4 KiB of message each) are read whole.
-    page = page_of(list(store.scan(DEAD_LETTERS, None, ["at"])), query["page"], query["page_size"],
-                   sort_key=lambda d: d["at"])
+    page = page_in_order(store.scan(DEAD_LETTERS, None, ["at"], [("at", True)]), query["page"], query["page_size"],
+                         store.count(DEAD_LETTERS))
     letters = store.get_many(DEAD_LETTERS, [d["_id"] for d in page["items"]])
     return {**page, "items": [letters[d["_id"]] for d in page["items"] if d["_id"] in letters]}
 

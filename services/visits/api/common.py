@@ -11,8 +11,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.aggregate import Aggregate, NotFound
 from shared.application import EventSourcedRepository
 from shared.events import Schema
+from shared.projections import Between
 from shared.web.auth import caller, require_region
-from shared.web.listing import ListQuery, page_of, region_filter
+from shared.web.listing import ListQuery, page_in_order, region_filter
 from services.visits import handlers
 
 Id = lambda **kw: fields.Str(validate=validate.Length(1, 100), **kw)  # noqa: E731
@@ -78,16 +79,10 @@ def listing(cls: type[Aggregate], query: dict, filters: Iterable[str] = (), date
     who = caller("viewer")
     match = {"region": region_filter(who, query.get("region"))}
     match.update({k: query[k] for k in filters if k in query})
-    items = repository().find(cls.stream_prefix, match)
-    if date_field:
-        items = [v for v in items if _in_range(v[date_field], query.get("date_from"), query.get("date_to"))]
-    if where:
-        items = [v for v in items if where(v)]
-    if date_field:
-        return page_of(items, query["page"], query["page_size"], sort_key=lambda v: (v[date_field], v["id"]))
-    return page_of(items, query["page"], query["page_size"], sort_key=lambda v: (v["region"], v["name"], v["id"]),
-                   reverse=False)
-
-
-def _in_range(day: str, start: date | None, end: date | None) -> bool:
-    return (start is None or day >= start.isoformat()) and (end is None or day <= end.isoformat())
+    if date_field and (query.get("date_from") or query.get("date_to")):
+        match[date_field] = Between(*(d and d.isoformat() for d in (query.get("date_from"), query.get("date_to"))))
+    order = [(date_field, True)] if date_field else [("region", False), ("name", False)]
+    rows = repository().scan(cls.stream_prefix, match, order)
+    if where:  # what the store cannot filter (membership of a list) is filtered here, and counted
+        return page_in_order(filter(where, rows), query["page"], query["page_size"])
+    return page_in_order(rows, query["page"], query["page_size"], repository().count(cls.stream_prefix, match))
