@@ -62,11 +62,14 @@ class _Connection(sqlite3.Connection):
 
 
 class Connections:
-    def __init__(self, path: str, schema: str):
+    def __init__(self, path: str, schema: str, wal_pages: int = 1000):
+        """`wal_pages`: the write-ahead log's size (in 4 KiB pages) at which a commit copies it
+        into the database (SQLite's default 1,000)."""
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         self.path = path
         self.writer = WriterLock(path + ".writer")
+        self.wal_pages = wal_pages
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -84,6 +87,7 @@ class Connections:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA wal_autocheckpoint={int(self.wal_pages)}")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)

@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS docs (
 
 class SQLiteProjectionStore(ProjectionStore):
     def __init__(self, url: str):
-        self._db = Connections(path_from_url(url), SCHEMA)
+        # A rebuild writes every row again: checkpoints every 40 MB of log rather than 4 MB copy
+        # a hot page (an index's upper levels) into the database less often (rebuild ~1.15×).
+        self._db = Connections(path_from_url(url), SCHEMA, wal_pages=10_000)
 
     def get_many(self, collection: str, ids: Iterable[str]) -> dict[str, dict]:
         ids = list(ids)
