@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.application import EventSourcedRepository, new_id
@@ -14,6 +13,7 @@ from shared.events import Schema
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES, Problem, is_overdue
 from shared.web.auth import caller, require_region
+from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_in_order, page_schema, region_filter
 
 

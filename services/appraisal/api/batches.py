@@ -8,13 +8,13 @@ from html import escape
 
 import segno
 from flask import Response, request
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import DomainError
 from shared.application import new_id
 from shared.contracts.appraisal import RESPONDENT_CATEGORIES
 from shared.events import Schema
+from shared.web.blueprint import Blueprint
 from services.appraisal.api import business_date, hash_key, load_for_office, repository
 from services.appraisal.domain.batch import Batch
 from services.appraisal.domain.campaign import Campaign

@@ -1,7 +1,6 @@
 """Campaigns (评议活动): drafted, amended, opened, sealed and closed by an office; their form is public."""
 from __future__ import annotations
 
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import NotFound
@@ -10,6 +9,7 @@ from shared.contracts.appraisal import (CAMPAIGN_STATUSES, OpinionLimits, Questi
                                         Scoring, Target)
 from shared.events import Schema
 from shared.web.auth import caller, require_region
+from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_in_order, page_schema, region_filter
 from services.appraisal.api import business_date, load_for_office, repository
 from services.appraisal.domain.campaign import Campaign

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import request
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.clock import cst_date, now
 from shared.application import new_id
 from shared.events import Schema
+from shared.web.blueprint import Blueprint
 from shared.web.listing import page_in_order, page_schema
 from services.appraisal.api import business_date, hash_key, load_for_office, repository
 from services.appraisal.api.campaigns import OrganOnForm

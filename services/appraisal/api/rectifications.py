@@ -6,7 +6,6 @@ from there it lives on `/problems` like every ledger entry, ending in ProblemRes
 """
 from __future__ import annotations
 
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import DomainError, InvalidCommand
@@ -14,6 +13,7 @@ from shared.contracts.appraisal import DIMENSIONS
 from shared.ledger.api import ProblemSchema, raise_problem, with_overdue
 from shared.ledger.events import CATEGORIES
 from shared.events import Schema
+from shared.web.blueprint import Blueprint
 from services.appraisal.api import business_date, load_for_office, repository
 from services.appraisal.domain.campaign import Campaign
 from services.appraisal.domain.opinion import Opinion

@@ -11,7 +11,6 @@ Status codes of a citizen's submission:
 """
 from __future__ import annotations
 
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.aggregate import DomainError, NotFound
@@ -20,6 +19,7 @@ from shared.contracts.appraisal import OrganOpinion, Rating
 from shared.jsonschema import CheckedList
 from shared.eventstore import ConcurrencyError
 from shared.events import Schema
+from shared.web.blueprint import Blueprint
 from services.appraisal.api import business_date, hash_key, load_for_office, repository
 from services.appraisal.api.campaigns import FormSchema, form_of
 from services.appraisal.domain.batch import Batch, over_returned

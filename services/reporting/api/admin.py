@@ -1,11 +1,11 @@
 """The reporting instance's own state, for its office: generations and dead letters."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields
 
 from services.reporting.api.common import context, rows
 from shared.consumer import DEAD_LETTERS
 from shared.events import Schema
 from shared.web.auth import Caller, caller, require_region
+from shared.web.blueprint import Blueprint
 from shared.web.listing import PageQuery, page_in_order, page_schema
 
 blp = Blueprint("admin", __name__, url_prefix="/reports",

@@ -1,7 +1,7 @@
 """Reports on the citizens' appraisal of organs (群众评机关): campaigns, scores, responses, opinions."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
+from shared.web.blueprint import Blueprint
 from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
 from services.reporting.queries.appraisal import (campaigns_table, dimensions_table, opinions_table, organs_table,
                                                   responses_table)

@@ -1,6 +1,5 @@
 """`/reports/overview`: a region's headline figures, with each line of its drill-down."""
 from shared.web.blueprint import Blueprint
-
 from services.reporting.api.common import ReportQuery, TableSchema, report
 from services.reporting.queries.overview import overview_table
 

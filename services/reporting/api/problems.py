@@ -1,7 +1,7 @@
 """Reports on the problem ledger (问题台账) and rectification (整改)."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields
 
+from shared.web.blueprint import Blueprint
 from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
 from services.reporting.queries.problems import overdue_table, problems_table
 

@@ -1,6 +1,5 @@
 """Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings."""
 from shared.web.blueprint import Blueprint
-
 from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
 from services.reporting.queries.visits import cadres_table, pairings_table, points_table, visits_table
 

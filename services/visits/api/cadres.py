@@ -1,10 +1,10 @@
 """Cadres (干部) of the organs; whether each is a leading cadre (领导干部) is derived, never typed in."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import RANKS
 from shared.events import Schema
 from shared.web.auth import caller
+from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_schema
 from services.visits import handlers
 from services.visits.api.common import Change, Id, Text, listing, read, repository

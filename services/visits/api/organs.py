@@ -1,10 +1,10 @@
 """Organs (机关单位): the units whose cadres go down to the grassroots."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import ORGAN_CATEGORIES, TIERS
 from shared.events import Schema
 from shared.web.auth import caller
+from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_schema
 from services.visits import handlers
 from services.visits.api.common import Region, Text, listing, read, repository

@@ -1,10 +1,10 @@
 """Pairings (结对帮扶 / 结对共建) with their span and days on site."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import PAIRING_KINDS
 from shared.events import Schema
 from shared.web.auth import caller
+from shared.web.blueprint import Blueprint
 from shared.web.listing import page_schema
 from services.visits import handlers
 from services.visits.api.common import Change, DatedListQuery, Id, Region, Text, change, listing, read, repository

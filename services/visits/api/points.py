@@ -1,9 +1,9 @@
 """New-countryside construction points (新农村建设点) and their 三个一 task."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.events import Schema
 from shared.web.auth import caller
+from shared.web.blueprint import Blueprint
 from shared.web.listing import page_schema
 from services.visits import handlers
 from services.visits.api.common import Change, DatedListQuery, Id, Region, Text, Yuan, listing, read, repository

@@ -1,10 +1,10 @@
 """Good practices (好的经验做法), reported by organs and published by the working committee (内刊内网)."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import PUBLISH_CHANNELS
 from shared.events import Schema
 from shared.web.auth import caller
+from shared.web.blueprint import Blueprint
 from shared.web.listing import page_schema
 from services.visits import handlers
 from services.visits.api.common import Change, DatedListQuery, Id, Text, change, listing, read, repository

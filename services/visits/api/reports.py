@@ -1,9 +1,9 @@
 """Research reports (调研报告): every leading cadre owes one."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields
 
 from shared.events import Schema
 from shared.web.auth import caller
+from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_of, page_schema
 from services.visits import handlers
 from services.visits.api.common import DatedListQuery, Id, Text, listing, read, repository

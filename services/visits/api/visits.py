@@ -1,11 +1,11 @@
 """Visits (下基层): cadres at enterprises, villages, communities, industrial parks and subordinate units."""
-from shared.web.blueprint import Blueprint
 from marshmallow import fields, validate
 
 from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
 from shared.events import Schema
 from shared.ledger.events import CATEGORIES
 from shared.web.auth import caller
+from shared.web.blueprint import Blueprint
 from shared.web.listing import page_schema
 from services.visits import handlers
 from services.visits.api.common import Change, DatedListQuery, Id, Region, Text, Yuan, change, listing, read, repository
