@@ -62,7 +62,7 @@ def issue_token(secret: str, subject: str, region: str, role: str, audience: lis
 
 
 # Tokens verified already, with their expiry: checking the signature and claims again cost a
-# third of a small request. Keyed by the token with the secret and audience it was checked against,
+# sixth of a visit POST. Keyed by the token with the secret and audience it was checked against,
 # so a changed secret or another service's check starts afresh. Bounded: emptied when full.
 _VERIFIED: dict[tuple[str, str, str], tuple[Caller, int]] = {}
 _VERIFIED_MAX = 4096
