@@ -14,7 +14,7 @@ from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES, Problem, is_overdue
 from shared.web.auth import caller, require_region
 from shared.web.blueprint import Blueprint
-from shared.web.listing import ListQuery, page_in_order, page_schema, region_filter
+from shared.web.listing import ListQuery, page_of_views, page_schema, region_filter
 
 
 class Step(Schema):
@@ -164,11 +164,9 @@ def problems_blueprint(get_repository: Callable[[], EventSourcedRepository], sou
         for key in ("status", "source", "category", "unit_id"):
             if key in query:
                 where[key] = query[key]
-        rows = map(with_overdue, get_repository().scan(Problem.stream_prefix, where, [("raised_on", True)]))
-        if "overdue" in query:  # worked out as of today, so filtered here (and counted)
-            return page_in_order((v for v in rows if v["overdue"] == query["overdue"]), query["page"],
-                                 query["page_size"])
-        return page_in_order(rows, query["page"], query["page_size"], get_repository().count(Problem.stream_prefix, where))
+        keep = (lambda v: v["overdue"] == query["overdue"]) if "overdue" in query else None  # as of today
+        return page_of_views(get_repository(), Problem.stream_prefix, where, [("raised_on", True)], query,
+                             each=with_overdue, keep=keep)
 
     @blp.post("")
     @blp.arguments(RaiseProblem)

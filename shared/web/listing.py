@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from itertools import islice
-from typing import Iterator
+from typing import Callable, Iterable
 
 from marshmallow import fields, validate
 
+from shared.application import EventSourcedRepository
 from shared.events import Schema
-from shared.projections import Prefix
+from shared.projections import Order, Prefix
 from shared.regions import jurisdiction_prefix
 from shared.web.auth import Caller, require_region
 
@@ -31,26 +32,28 @@ def region_filter(who: Caller, region: str | None) -> Prefix:
     return Prefix(jurisdiction_prefix(region))
 
 
-def page_in_order(rows: Iterator[dict], page: int, page_size: int, total: int | None = None) -> dict:
+def page_of_views(repository: EventSourcedRepository, kind: str, where: dict, order: Order, query: dict,
+                  each: Callable[[dict], dict] | None = None, keep: Callable[[dict], bool] | None = None) -> dict:
+    """The page `query` asks for of the views of `kind` matching `where`, in `order`. `each` is
+    applied to every view read (a figure worked out as of today); `keep` drops the views the store
+    cannot filter (membership of a list, such a figure), which are then counted here."""
+    rows = repository.scan(kind, where, order)
+    if each is not None:
+        rows = map(each, rows)
+    if keep is not None:
+        return page_in_order(filter(keep, rows), query["page"], query["page_size"])
+    return page_in_order(rows, query["page"], query["page_size"], repository.count(kind, where))
+
+
+def page_in_order(rows: Iterable[dict], page: int, page_size: int, total: int | None = None) -> dict:
     """A page of an ordered scan: the page's rows are kept, the ones before it read and let go.
-    `total` is the store's count of the same rows, when it can count them; without it (rows the
-    store cannot filter, dropped by the caller on the way) the rest are read to count them. Memory
-    holds one page, whatever the list's length."""
-    read = 0
-
-    def counted():
-        nonlocal read
-        for row in rows:
-            read += 1
-            yield row
-
-    stream = counted()
-    start = (page - 1) * page_size
-    items = list(islice(stream, start, start + page_size))
+    `total` is the store's count of the same rows, when it can count them; without it the rest are
+    read to count them. Memory holds one page, whatever the list's length."""
+    rows = iter(rows)
+    before = sum(1 for _ in islice(rows, (page - 1) * page_size))
+    items = list(islice(rows, page_size))
     if total is None:
-        for _ in stream:
-            pass
-        total = read
+        total = before + len(items) + sum(1 for _ in rows)
     return {"items": items, "page": page, "page_size": page_size, "total": total}
 
 

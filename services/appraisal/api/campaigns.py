@@ -10,7 +10,7 @@ from shared.contracts.appraisal import (CAMPAIGN_STATUSES, OpinionLimits, Questi
 from shared.events import Schema
 from shared.web.auth import caller, require_region
 from shared.web.blueprint import Blueprint
-from shared.web.listing import ListQuery, page_in_order, page_schema, region_filter
+from shared.web.listing import ListQuery, page_of_views, page_schema, region_filter
 from services.appraisal.api import business_date, load_for_office, repository
 from services.appraisal.domain.campaign import Campaign
 
@@ -157,8 +157,7 @@ def blueprint() -> Blueprint:
         where = {"region": region_filter(who, query.get("region"))}
         if "status" in query:
             where["status"] = query["status"]
-        rows = repository().scan(Campaign.stream_prefix, where, [("created_on", True)])
-        return page_in_order(rows, query["page"], query["page_size"], repository().count(Campaign.stream_prefix, where))
+        return page_of_views(repository(), Campaign.stream_prefix, where, [("created_on", True)], query)
 
     @blp.get("/<campaign_id>")
     @blp.response(200, CampaignSchema)

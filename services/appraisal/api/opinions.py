@@ -13,7 +13,7 @@ from shared.clock import cst_date, now
 from shared.application import new_id
 from shared.events import Schema
 from shared.web.blueprint import Blueprint
-from shared.web.listing import page_in_order, page_schema
+from shared.web.listing import page_of_views, page_schema
 from services.appraisal.api import business_date, hash_key, load_for_office, repository
 from services.appraisal.api.campaigns import OrganOnForm
 from services.appraisal.domain.campaign import Campaign
@@ -153,11 +153,8 @@ def blueprint() -> Blueprint:
         for key in ("organ_id", "hidden"):
             if key in query:
                 where[key] = query[key]
-        rows = repository().scan(Opinion.stream_prefix, where, [("submitted_at", True)])
-        if "flagged" in query:  # flags are a list: filtered here (and counted)
-            return page_in_order((v for v in rows if bool(v["flags"]) == query["flagged"]), query["page"],
-                                 query["page_size"])
-        return page_in_order(rows, query["page"], query["page_size"], repository().count(Opinion.stream_prefix, where))
+        keep = (lambda v: bool(v["flags"]) == query["flagged"]) if "flagged" in query else None  # flags: a list
+        return page_of_views(repository(), Opinion.stream_prefix, where, [("submitted_at", True)], query, keep=keep)
 
     @blp.post("/opinions/<opinion_id>/hide")
     @blp.arguments(Hide)

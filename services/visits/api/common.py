@@ -13,7 +13,7 @@ from shared.application import EventSourcedRepository
 from shared.events import Schema
 from shared.projections import Between
 from shared.web.auth import caller, require_region
-from shared.web.listing import ListQuery, page_in_order, region_filter
+from shared.web.listing import ListQuery, page_of_views, region_filter
 from services.visits import handlers
 
 Id = lambda **kw: fields.Str(validate=validate.Length(1, 100), **kw)  # noqa: E731
@@ -79,10 +79,8 @@ def listing(cls: type[Aggregate], query: dict, filters: Iterable[str] = (), date
     who = caller("viewer")
     match = {"region": region_filter(who, query.get("region"))}
     match.update({k: query[k] for k in filters if k in query})
-    if date_field and (query.get("date_from") or query.get("date_to")):
-        match[date_field] = Between(*(d and d.isoformat() for d in (query.get("date_from"), query.get("date_to"))))
+    start, end = query.get("date_from"), query.get("date_to")
+    if date_field and (start or end):
+        match[date_field] = Between(start and start.isoformat(), end and end.isoformat())
     order = [(date_field, True)] if date_field else [("region", False), ("name", False)]
-    rows = repository().scan(cls.stream_prefix, match, order)
-    if where:  # what the store cannot filter (membership of a list) is filtered here, and counted
-        return page_in_order(filter(where, rows), query["page"], query["page_size"])
-    return page_in_order(rows, query["page"], query["page_size"], repository().count(cls.stream_prefix, match))
+    return page_of_views(repository(), cls.stream_prefix, match, order, query, keep=where)
