@@ -153,3 +153,24 @@ def test_a_new_subscription_delivers_even_when_every_poll_is_short(bus, names):
                 got = sub.poll(timeout=0.005)
             assert [m.value for m in got] == [b"only"], f"nothing within 20 s on attempt {attempt}"
             sub.commit()
+
+
+def test_short_polls_over_two_topics_lose_and_repeat_nothing_across_a_commit(bus, names):
+    """A poll may read further than it hands over; what it read ahead is neither skipped nor
+    committed, and a subscription reopened after the commit picks up exactly there."""
+    one, two, group = names("ahead-1"), names("ahead-2"), names("g")
+    bus.ensure_topics([one, two])
+    for i in range(6):
+        bus.publish(one, [("k1", f"1-{i}-{j}".encode()) for j in range(3)])
+        bus.publish(two, [("k2", f"2-{i}-{j}".encode()) for j in range(2)])
+    with bus.subscribe([one, two], group) as sub:
+        first = []
+        while len(first) < 11:
+            first.extend(sub.poll(timeout=0.5, max_messages=3))
+        sub.commit()
+    with bus.subscribe([one, two], group) as sub:
+        rest = poll_all(sub, 30 - len(first), max_messages=4)
+    got = first + rest
+    assert len(got) == 30
+    assert [m.value for m in got if m.topic == one] == [f"1-{i}-{j}".encode() for i in range(6) for j in range(3)]
+    assert [m.value for m in got if m.topic == two] == [f"2-{i}-{j}".encode() for i in range(6) for j in range(2)]
