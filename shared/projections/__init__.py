@@ -15,8 +15,9 @@ an ordered scan and counts the rest, never holding the whole list).
 from __future__ import annotations
 
 import abc
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, ContextManager, Iterable, Iterator, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,12 @@ class ProjectionStore(abc.ABC):
 
     @abc.abstractmethod
     def collections(self) -> list[str]: ...
+
+    def together(self) -> ContextManager:
+        """Writes made inside may be made as one (SQLite: one transaction instead of one per
+        `put_many`). Only a saving: nothing may rely on them landing together, and a store that
+        cannot group writes ignores it."""
+        return nullcontext()
 
     def get(self, collection: str, id: str) -> dict | None:
         return self.get_many(collection, [id]).get(id)
@@ -169,3 +176,6 @@ class Namespaced(ProjectionStore):
 
     def collections(self) -> list[str]:
         return [c[len(self.prefix):] for c in self.store.collections() if c.startswith(self.prefix)]
+
+    def together(self) -> ContextManager:
+        return self.store.together()

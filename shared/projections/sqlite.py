@@ -6,7 +6,8 @@ body never leaves SQLite.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Mapping
+from contextlib import nullcontext
+from typing import ContextManager, Iterable, Iterator, Mapping
 
 import orjson
 
@@ -41,18 +42,21 @@ class SQLiteProjectionStore(ProjectionStore):
             out.update((r["id"], orjson.loads(r["body"])) for r in rows)
         return out
 
+    def together(self) -> ContextManager:
+        return _writing(self._db.get())
+
     def put_many(self, collection: str, docs: Iterable[dict]) -> None:
         rows = [(collection, d["_id"], orjson.dumps(d).decode()) for d in docs]
         if not rows:
             return
-        with transaction(self._db.get()) as conn:
+        with _writing(self._db.get()) as conn:
             conn.executemany("INSERT OR REPLACE INTO docs (collection, id, body) VALUES (?, ?, ?)", rows)
 
     def put_newer(self, collection: str, docs: Iterable[dict]) -> None:
         rows = [(collection, d["_id"], orjson.dumps(d).decode()) for d in docs]
         if not rows:
             return
-        with transaction(self._db.get()) as conn:
+        with _writing(self._db.get()) as conn:
             conn.executemany(
                 "INSERT INTO docs (collection, id, body) VALUES (?, ?, ?) ON CONFLICT (collection, id) "
                 "DO UPDATE SET body = excluded.body "
@@ -86,6 +90,11 @@ class SQLiteProjectionStore(ProjectionStore):
 
     def close(self) -> None:
         self._db.close()
+
+
+def _writing(conn) -> ContextManager:
+    """A transaction, or the one `together` already holds open on this thread's connection."""
+    return nullcontext(conn) if conn.in_transaction else transaction(conn)
 
 
 def _where(collection: str, where: Mapping | None) -> tuple[str, list]:

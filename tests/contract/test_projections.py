@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -265,6 +266,22 @@ def test_an_ordered_scan_of_many_documents(projection_store):
     assert list(projection_store.scan("bulk", order=[("day", True)])) == expected
     first = [d["_id"] for _, d in zip(range(10), projection_store.scan("bulk", order=[("day", True)]))]
     assert first == [d["_id"] for d in expected[:10]]
+
+
+def test_writes_made_together_are_read_back_inside_and_kept_after(projection_store):
+    with projection_store.together():
+        projection_store.put_many("views", copy.deepcopy(ROWS[:2]))
+        projection_store.put_newer("counts", [{"_id": "c", "_version": 1, "n": 1}])
+        assert projection_store.get("views", "visit-2") == ROWS[1]
+        projection_store.put_many("views", [{"_id": "visit-2", "status": "reopened"}])
+        assert projection_store.count("views") == 2
+    with ThreadPoolExecutor(1) as elsewhere:  # another thread: another connection, where there are some
+        assert elsewhere.submit(projection_store.get_many, "views", ["visit-1", "visit-2"]).result() == {
+            "visit-1": ROWS[0], "visit-2": {"_id": "visit-2", "status": "reopened"}}
+        assert elsewhere.submit(projection_store.get, "counts", "c").result() == {"_id": "c", "_version": 1, "n": 1}
+    with Namespaced(projection_store, "g7.").together():  # a view groups on its store
+        Namespaced(projection_store, "g7.").put_many("views", [{"_id": "v"}])
+    assert projection_store.get("g7.views", "v") == {"_id": "v"}
 
 
 class FindOnly(Namespaced):
