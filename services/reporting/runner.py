@@ -1,6 +1,7 @@
 """The two long-running jobs of reporting: the live consumer and the rebuild (see generations.py)."""
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -69,9 +70,23 @@ def rebuild(context: ReportingContext, progress: Progress | None = None, poll_ti
     generation = context.generations.start_building()
     log.info("building generation %s (group %s)", generation, context.group(generation))
     consumer = context.consumer(generation)
+
+    def after_batch(handled: int, remaining: int) -> None:
+        gc.collect(1)
+        if progress:
+            progress(handled, remaining)
+
+    # Python's cyclic collector is off while rebuilding, and the young objects are collected after
+    # each batch instead. A batch decodes a thousand events into hundreds of thousands of small
+    # dicts and lists (a questionnaire's ratings) that reference counting frees once the batch is
+    # applied; the collector, run every 700 allocations, walked them and promoted those still in use
+    # to older generations, whose collections then walked them again (rebuild ~1.14× without it,
+    # alternating 8 pairs at 100,000 events).
+    gc.disable()
     try:
-        catch_up(consumer, progress, timeout=poll_timeout)
+        catch_up(consumer, after_batch, timeout=poll_timeout)
     finally:
+        gc.enable()
         consumer.close()
     replaced = context.generations.switch(generation)
     dropped = context.generations.sweep()

@@ -1,5 +1,7 @@
 """The reporting consumer on the in-memory fakes: jurisdiction, exactly-once, dead letters, and
 rebuilds by generation."""
+import gc
+
 import pytest
 
 from services.reporting.context import ReportingContext
@@ -124,10 +126,12 @@ def test_rebuild_switches_only_when_caught_up_and_gives_identical_rows():
     before = everything(ctx)
     seen = []
     generation = rebuild(ctx, poll_timeout=FAST, progress=lambda handled, remaining: seen.append(
-        (handled, remaining, ctx.generations.active)))
+        (handled, remaining, ctx.generations.active, gc.isenabled())))
     assert generation == 2 and ctx.generations.active == 2
-    assert all(active == 1 for _, _, active in seen)     # queries answered from g1 until the switch
-    assert sum(h for h, _, _ in seen) == len(EVENTS)
+    # Python's collector is off during the rebuild (it collects after each batch) and on again after.
+    assert not any(collecting for *_, collecting in seen) and gc.isenabled()
+    assert all(active == 1 for _, _, active, _ in seen)     # queries answered from g1 until the switch
+    assert sum(h for h, *_ in seen) == len(EVENTS)
     assert everything(ctx) == before
     assert Generations(ctx.store).known() == {2}          # g1 dropped
     # The live consumer follows the switch and goes on from where the rebuild stopped.
@@ -168,3 +172,16 @@ def test_a_stalled_subscription_is_started_afresh():
     assert stuck.closed == 0
     watch.saw(0, 3)           # messages wait and nothing comes: resubscribe
     assert stuck.closed == 1
+
+
+def test_a_failed_rebuild_leaves_the_collector_on():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+
+    def fail(handled, remaining):
+        raise RuntimeError("store gone")
+
+    with pytest.raises(RuntimeError):
+        rebuild(ctx, poll_timeout=FAST, progress=fail)
+    assert gc.isenabled()
