@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 """
 
 POLL_INTERVAL = 0.05  # seconds between looks at the file while a poll waits
+# A poll hands over no more than this many bytes of messages (and at least one message): a batch of
+# a thousand questionnaires, 15 KB each, decodes to some 150 MB of Python objects. (Kafka has the
+# same bound, `fetch_max_bytes`.)
+MAX_POLL_BYTES = 4 * 1024 * 1024
 
 
 class SQLiteBus(EventBus):
@@ -87,6 +91,12 @@ class _SQLiteSubscription(Subscription):
         cursor.close()
         # One order across topics, as they were published; each topic gives up a prefix of its own.
         batch = heapq.nsmallest(max_messages, chain.from_iterable(self._ahead.values()), key=attrgetter("offset"))
+        size = 0
+        for i, message in enumerate(batch):
+            size += len(message.value)
+            if size > MAX_POLL_BYTES and i:
+                del batch[i:]
+                break
         for t, ahead in self._ahead.items():
             taken = sum(1 for m in batch if m.topic == t)
             del ahead[:taken]
