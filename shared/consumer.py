@@ -104,20 +104,25 @@ class Consumer:
         for event in events:
             for projection in self._route(event):
                 routed[projection].append(event)
+        writes = []
+        for projection, mine in routed.items():
+            if not mine:
+                continue
+            rows = self.store.get_many(projection.collection, {e.stream for e in mine})
+            changed = {}
+            for event in mine:
+                row = rows.get(event.stream)
+                if row is not None and row.get("_version", 0) >= event.version:
+                    continue  # applied before this batch was redelivered
+                row = projection.evolve(row, event)
+                row["_id"], row["_version"] = event.stream, event.version
+                rows[event.stream] = changed[event.stream] = row
+            writes.append((projection.collection, changed.values()))
+        # Written together once all are folded: a store that locks for writing (SQLite) is held for
+        # the writes alone, and another process rebuilding other topics writes in between.
         with self.store.together():
-            for projection, mine in routed.items():
-                if not mine:
-                    continue
-                rows = self.store.get_many(projection.collection, {e.stream for e in mine})
-                changed = {}
-                for event in mine:
-                    row = rows.get(event.stream)
-                    if row is not None and row.get("_version", 0) >= event.version:
-                        continue  # applied before this batch was redelivered
-                    row = projection.evolve(row, event)
-                    row["_id"], row["_version"] = event.stream, event.version
-                    rows[event.stream] = changed[event.stream] = row
-                self.store.put_many(projection.collection, changed.values())
+            for collection, changed in writes:
+                self.store.put_many(collection, changed)
         self.applied += len(events)
 
     def _route(self, event: Recorded) -> tuple[Projection, ...]:
