@@ -7,6 +7,8 @@ pymongo `insert_many`). Each rebuild runs in a fresh interpreter, which also giv
 """
 from __future__ import annotations
 
+import os
+import resource
 import sqlite3
 import time
 import uuid
@@ -48,19 +50,28 @@ def reporting_settings(data_dir: Path, bus_url: str | None = None, projection_ur
 
 def timed_rebuild(settings) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak RSS in MB) of one rebuild; meant to run in a fresh interpreter.
-    CPU time varies far less than wall time on a shared machine: it compares code versions."""
+    CPU time varies far less than wall time on a shared machine: it compares code versions.
+    On the embedded backend the rebuild reads each topic in a worker process of its own: the CPU
+    seconds are theirs and this process's, and the RSS is at most this process's peak plus each
+    worker's (the largest worker's peak, counted once per worker)."""
     from services.reporting.context import ReportingContext
-    from services.reporting.runner import rebuild
+    from services.reporting.runner import rebuild, rebuild_parts
 
     context = ReportingContext(settings)
-    started, cpu = time.perf_counter(), time.process_time()
+    workers = len(rebuild_parts(context))
+    workers = 0 if workers == 1 else workers  # one part is read in this process
+    started, cpu, before = time.perf_counter(), time.process_time(), os.times()
     rebuild(context, poll_timeout=POLL_TIMEOUT)
-    return time.perf_counter() - started, time.process_time() - cpu, peak_rss_mb()
+    after = os.times()
+    children = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers else 0
+    return time.perf_counter() - started, time.process_time() - cpu + children, peak_rss_mb() + workers * worker_peak
 
 
 def timed_read(bus_url: str, topics: list[str]) -> float:
     """Seconds to read every message of `topics` off the bus and parse each envelope's JSON, and
-    nothing else: a ceiling for any rebuild on this machine. Meant for a fresh interpreter."""
+    nothing else, in one process: a ceiling for a rebuild in one process on this machine (the
+    embedded rebuild reads each topic in a process of its own). Meant for a fresh interpreter."""
     import orjson
 
     from shared.backends import event_bus
@@ -118,7 +129,7 @@ def embedded(cfg: Config, state: dict) -> list[Row]:
     publish(bus, raw, n)
     bus.close()
     read = n / in_child(timed_read, f"sqlite:///{tmp}/bus.db", [topic_for(f) for f in ("visits", "appraisal")])
-    log(f"rebuild (embedded): reading and parsing alone {read:,.0f} events/s")
+    log(f"rebuild (embedded): one process reading and parsing alone {read:,.0f} events/s")
     ours, base, rss, cpus = [], [], [], []
     for i in range(cfg.rebuild_runs):
         run_dir = tmp / f"run{i}"
@@ -144,8 +155,8 @@ def embedded(cfg: Config, state: dict) -> list[Row]:
     from statistics import median
     row = Row("4 rebuild", f"embedded (SQLite bus → SQLite), {n:,} events", median(ours), "events/s",
               median(base), target="≥ 50,000 events/s",
-              note=f"{median(cpus):,.0f} events per CPU second; reading and parsing the events alone "
-                   f"{read:,.0f} events/s; {len(rows):,} rows; "
+              note=f"{median(cpus):,.0f} events per CPU second; one process reading and parsing the events "
+                   f"alone {read:,.0f} events/s; {len(rows):,} rows; "
                    f"{cfg.rebuild_runs} run{'s' if cfg.rebuild_runs > 1 else ''}")
     row.met = row.ours >= 50_000
     state["projections"] = (n, run_dir / "reporting-views.db")

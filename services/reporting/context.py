@@ -47,9 +47,10 @@ class ReportingContext:
         """The consumer group feeding one generation of this office's projections."""
         return self.generations.group(generation)
 
-    def consumer(self, generation: int) -> Consumer:
-        """A consumer filling `generation`, keeping only events within this office's jurisdiction."""
-        return Consumer(self.bus, self.topics, self.group(generation), REGISTRIES,
+    def consumer(self, generation: int, topics: list[str] | None = None) -> Consumer:
+        """A consumer filling `generation` from `topics` (all of them by default), keeping only
+        events within this office's jurisdiction."""
+        return Consumer(self.bus, topics or self.topics, self.group(generation), REGISTRIES,
                         GenerationStore(self.store, generation), PROJECTIONS,
                         accept=keeps(self.settings.office_region))
 

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
+import os
+import signal
 import threading
 import time
+from queue import Empty
 from typing import Callable
 
 from services.reporting.context import ReportingContext
 from shared.bus import BusUnavailable
 from shared.consumer import Consumer
 from shared.eventstore import StoreUnavailable
-from shared.observability import LAG
+from shared.observability import LAG, configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -60,16 +64,58 @@ def catch_up(consumer: Consumer, progress: Progress | None = None, idle_rounds: 
     return total
 
 
-def rebuild(context: ReportingContext, progress: Progress | None = None, poll_timeout: float = 0.5) -> int:
+def rebuild(context: ReportingContext, progress: Progress | None = None, poll_timeout: float = 0.5,
+            processes: int | None = None) -> int:
     """Build a new generation from the start of the topics, then make it the active one.
 
     Resumes a rebuild that was killed (same generation, same consumer group). Queries and the
     live consumer use the old generation until the switch; the old one is dropped after it.
+    On the embedded bus each topic is read by a process of its own (see `rebuild_parts`; at most
+    `processes`, by default as many as there are CPUs).
     """
     context.bus.ensure_topics(context.topics)
     generation = context.generations.start_building()
     log.info("building generation %s (group %s)", generation, context.group(generation))
-    consumer = context.consumer(generation)
+    parts = rebuild_parts(context, processes)
+    if len(parts) == 1:
+        fill(context, generation, parts[0], progress, poll_timeout)
+    else:
+        fill_in_processes(context, generation, parts, progress, poll_timeout)
+    replaced = context.generations.switch(generation)
+    dropped = context.generations.sweep()
+    log.info("generation %s active (replaced %s; dropped %s)", generation, replaced, dropped)
+    return generation
+
+
+def rebuild_parts(context: ReportingContext, processes: int | None = None) -> list[list[str]]:
+    """The topics a rebuild reads, split among the processes that read them.
+
+    One process per topic, as far as there are CPUs, where that is safe: on the embedded backend
+    (SQLite bus and projections) a group's checkpoint is kept per topic, so processes reading different topics for one group never
+    touch each other's, and every row belongs to one stream, whose events are all on one topic.
+    The two topics cost about the same to rebuild (the appraisal topic has a tenth of the events,
+    but its questionnaires are most of the bytes), so two processes take about half the time.
+    Elsewhere one process reads every topic: on Kafka a group's members share its partitions, and
+    a member left without any while the group rebalances could believe itself caught up; in-memory
+    backends live in one process.
+    """
+    settings = context.settings
+    embedded = settings.bus_url.startswith("sqlite:") and settings.projection_url.startswith("sqlite:")
+    processes = min(len(context.topics), processes or available_cpus()) if embedded else 1
+    return [context.topics[i::processes] for i in range(processes)]
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def fill(context: ReportingContext, generation: int, topics: list[str], progress: Progress | None = None,
+         poll_timeout: float = 0.5) -> None:
+    """Consume `topics` into `generation` until caught up."""
+    consumer = context.consumer(generation, topics)
 
     def after_batch(handled: int, remaining: int) -> None:
         gc.collect(1)
@@ -88,10 +134,69 @@ def rebuild(context: ReportingContext, progress: Progress | None = None, poll_ti
     finally:
         gc.enable()
         consumer.close()
-    replaced = context.generations.switch(generation)
-    dropped = context.generations.sweep()
-    log.info("generation %s active (replaced %s; dropped %s)", generation, replaced, dropped)
-    return generation
+
+
+def fill_in_processes(context: ReportingContext, generation: int, parts: list[list[str]],
+                      progress: Progress | None, poll_timeout: float) -> None:
+    """`fill` each part of the topics in a process of its own, and wait for them all.
+
+    Their progress comes back over a queue and is reported as one. A part that fails stops the
+    others and its error is raised here; the generation stays `building`, so the next rebuild
+    resumes every part from its checkpoint.
+    """
+    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or sockets forked
+    queue = spawn.Queue()
+    workers = [spawn.Process(target=_fill_part, name=f"rebuild {','.join(topics)}", daemon=True,
+                             args=(context.settings, context.regions, generation, topics, poll_timeout,
+                                   queue, i, os.getpid()))
+               for i, topics in enumerate(parts)]
+    for worker in workers:
+        worker.start()
+    remaining: dict[int, int] = {}
+    failure: BaseException | None = None
+    try:
+        while failure is None and (any(w.is_alive() for w in workers) or not queue.empty()):
+            try:
+                part, *news = queue.get(timeout=0.2)
+            except Empty:
+                continue
+            if len(news) == 1:
+                failure = news[0]
+            else:
+                handled, remaining[part] = news
+                if progress:
+                    progress(handled, sum(remaining.values()))
+        if failure is None:
+            failed = [w for w in workers if w.exitcode != 0]
+            if failed:
+                failure = RuntimeError(f"{failed[0].name} exited with code {failed[0].exitcode}")
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+    if failure is not None:
+        raise failure
+
+
+def _fill_part(settings, regions, generation: int, topics: list[str], poll_timeout: float, queue,
+               part: int, parent: int) -> None:
+    """One process of `fill_in_processes`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends the workers
+    configure_logging()
+    context = ReportingContext(settings, regions)
+
+    def report(handled: int, remaining: int) -> None:
+        if os.getppid() != parent:  # the rebuild was killed: stop rather than go on unattended
+            raise SystemExit(f"rebuild of {topics} stopped: its parent process is gone")
+        queue.put((part, handled, remaining))
+
+    try:
+        fill(context, generation, topics, report, poll_timeout)
+    except Exception as exc:
+        log.exception("rebuilding %s failed", topics)
+        queue.put((part, exc))
+        raise SystemExit(1) from None
 
 
 class LiveConsumer:

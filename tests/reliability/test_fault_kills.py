@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -17,6 +20,7 @@ from dataclasses import replace
 
 import requests
 
+from services.reporting.runner import rebuild
 from services.visits.app import create_app as visits_app
 from shared.application import new_id
 from shared.envelope import new_event_id, to_bytes
@@ -170,3 +174,44 @@ def test_the_reporting_consumer_killed_while_consuming_and_rebuilding_counts_exa
     assert procs.children["consume-3"].poll() is None
     record(f"kill-consumer-{backend.kind}", {"events": count, **kills, "visits_counted": count,
                                              "people_reached_exact": True})
+
+
+def test_a_rebuild_whose_worker_process_is_killed_fails_and_the_next_one_resumes(embedded, procs):
+    """On the embedded bus a rebuild reads each topic in a process of its own. One of them killed:
+    the rebuild fails, naming it; queries keep answering from the old generation; the next rebuild
+    resumes it and the figures come out exact."""
+    count = COUNTS["embedded"]
+    stack = Stack(embedded, procs)
+    expected = clone_visits(stack, count)
+    context = stack.reporting.application.extensions["shuangwan"]
+    stack.consume("consume")
+    wait_until(lambda: context.store.count("g1.visits") == count, 180, "the live consumer to catch up", interval=1)
+
+    outcome = {}
+
+    def run() -> None:
+        try:
+            outcome["generation"] = rebuild(context, poll_timeout=0.2, processes=2)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def visits_worker_writing():
+        found = [p for p in multiprocessing.active_children() if "visits" in p.name]
+        return found and context.store.count("g2.visits") > 0 and found[0]
+
+    worker = wait_until(visits_worker_writing, 60, "the worker reading the visits topic to write rows", interval=0.05)
+    os.kill(worker.pid, signal.SIGKILL)
+    thread.join(120)
+    assert "code -9" in str(outcome.get("error")), outcome
+    assert context.store.count("g2.visits") < count
+    meta = context.generations.read()
+    assert (meta["active"], meta["building"]) == (1, 2)
+    assert {k: stack.visit_totals()[k] for k in expected} == expected
+
+    assert rebuild(context, poll_timeout=0.2, processes=2) == 2
+    assert {k: stack.visit_totals()[k] for k in expected} == expected
+    assert context.store.count("g2.visits") == count
+    assert not multiprocessing.active_children()
