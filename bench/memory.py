@@ -39,8 +39,9 @@ def run(cfg: Config, state: dict) -> list[Row]:
                target="≤ 300 MB", met=web <= 300, note=f"{reports} report queries")]
     if "rebuild_rss" in state:
         rebuilt, rss = state["rebuild_rss"]
-        out.append(Row("6 memory", f"rebuild process, {rebuilt:,} events", rss, "MB", target="≤ 300 MB",
-                       met=rss <= 300))
+        out.append(Row("6 memory", f"rebuild, its processes together, {rebuilt:,} events", rss, "MB",
+                       target="≤ 300 MB", met=rss <= 300,
+                       note="at most: the main process's peak plus each worker's (the largest worker's, per worker)"))
     return out
 
 
