@@ -33,7 +33,8 @@ DEAD_LETTERS = "dead_letters"
 
 
 class Projection(abc.ABC):
-    """Rows of one collection, one per aggregate, folded from that aggregate's events."""
+    """Rows of one collection, one per aggregate, folded from that aggregate's events. A consumer's
+    projections each have a collection of their own: a batch is folded whole before it is written."""
 
     collection: str
 
@@ -54,6 +55,9 @@ class Consumer:
         self.bus, self.topics, self.group = bus, list(topics), group
         self.registries, self.store = dict(registries), store
         self.projections = list(projections)
+        collections = [p.collection for p in self.projections]
+        if len(set(collections)) < len(collections):
+            raise ValueError(f"two projections of one consumer write one collection: {sorted(collections)}")
         self.accept = accept
         self.applied = 0
         self.dead = 0

@@ -333,3 +333,11 @@ def test_a_stored_v1_event_reaches_consumers_as_v2(stack, names):
         first = from_bytes(poll_all(raw, 2)[0].value)
     assert (first.schema_version, first.data) == (1, {"points": 87})  # the wire carries it as stored
     assert registry.decode(first.type, first.schema_version, first.data) == {"score": 87, "scale": 100}
+
+
+def test_a_consumer_refuses_two_projections_writing_one_collection():
+    """A batch is folded whole before it is written: two projections sharing a collection would
+    each read the rows as they were before the batch, and the second would overwrite the first."""
+    with pytest.raises(ValueError, match="one collection"):
+        Consumer(None, [], "g", {}, None, [SumProjection(), SumProjection()])
+    assert Consumer(None, [], "g", {}, None, [SumProjection(), RecordingProjection()]).projections
