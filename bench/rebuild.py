@@ -59,7 +59,7 @@ def timed_rebuild(settings) -> tuple[float, float, float]:
 
     context = ReportingContext(settings)
     workers = len(rebuild_parts(context))
-    workers = 0 if workers == 1 else workers  # one part is read in this process
+    workers = 0 if workers == 1 else workers  # a single part is read in this process, without workers
     started, cpu, before = time.perf_counter(), time.process_time(), os.times()
     rebuild(context, poll_timeout=POLL_TIMEOUT)
     after = os.times()
