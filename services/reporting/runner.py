@@ -91,11 +91,12 @@ def rebuild_parts(context: ReportingContext, processes: int | None = None) -> li
     """The topics a rebuild reads, split among the processes that read them.
 
     One process per topic, as far as there are CPUs, where that is safe: on the embedded backend
-    (SQLite bus and projections) a group's checkpoint is kept per topic, so processes reading different topics for one group never
-    touch each other's, and every row belongs to one stream, whose events are all on one topic.
-    The two topics cost about the same to rebuild (the appraisal topic has a tenth of the events,
-    but its questionnaires are most of the bytes): two processes were 1.4× as fast as one at
-    1,000,000 events on two shared cores.
+    (SQLite bus and projections) a group's checkpoint is kept per topic, so processes reading
+    different topics for one group never touch each other's, and every row belongs to one stream,
+    whose events are all on one topic. The two topics cost about the same to rebuild (the appraisal
+    topic has a tenth of the events, but its questionnaires are most of the bytes): two processes
+    were 1.4× as fast as one at 1,000,000 events on two shared cores.
+
     Elsewhere one process reads every topic: on Kafka a group's members share its partitions, and
     a member left without any while the group rebalances could believe itself caught up; in-memory
     backends live in one process.
