@@ -15,19 +15,13 @@ from datetime import datetime, timezone
 
 from gunicorn.glogging import Logger
 
-
-def _cpus() -> int:
-    """CPUs this process may run on (a container's cpuset, not the host's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return max(1, os.cpu_count() or 1)
+from shared.config import available_cpus
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # The usual (2 × CPUs) + 1 workers; threads (the gthread worker) let one worker overlap storage
 # round-trips.
-workers = int(os.environ.get("GUNICORN_WORKERS", _cpus() * 2 + 1))
+workers = int(os.environ.get("GUNICORN_WORKERS", available_cpus() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))

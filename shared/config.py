@@ -30,6 +30,14 @@ class Settings:
         return tier_of(self.office_region)
 
 
+def available_cpus() -> int:
+    """CPUs this process may run on (a container's cpuset, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 

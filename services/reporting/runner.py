@@ -13,6 +13,7 @@ from typing import Callable
 
 from services.reporting.context import ReportingContext
 from shared.bus import BusUnavailable
+from shared.config import available_cpus
 from shared.consumer import Consumer
 from shared.eventstore import StoreUnavailable
 from shared.observability import LAG, configure_logging
@@ -107,13 +108,6 @@ def rebuild_parts(context: ReportingContext, processes: int | None = None) -> li
     return [context.topics[i::processes] for i in range(processes)]
 
 
-def available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
-
-
 def fill(context: ReportingContext, generation: int, topics: list[str], progress: Progress | None = None,
          poll_timeout: float = 0.5) -> None:
     """Consume `topics` into `generation` until caught up."""
@@ -142,7 +136,8 @@ def fill_in_processes(context: ReportingContext, generation: int, parts: list[li
                       progress: Progress | None, poll_timeout: float) -> None:
     """`fill` each part of the topics in a process of its own, and wait for them all.
 
-    Their progress comes back over a queue and is reported as one. A part that fails stops the
+    Their progress comes back over a queue, as (part, handled, remaining, error), and is reported
+    as one. A part that fails stops the
     others and its error is raised here; the generation stays `building`, so the next rebuild
     resumes every part from its checkpoint.
     """
@@ -159,13 +154,13 @@ def fill_in_processes(context: ReportingContext, generation: int, parts: list[li
     try:
         while failure is None and (any(w.is_alive() for w in workers) or not queue.empty()):
             try:
-                part, *news = queue.get(timeout=0.2)
+                part, handled, remains, error = queue.get(timeout=0.2)
             except Empty:
                 continue
-            if len(news) == 1:
-                failure = news[0]
+            if error is not None:
+                failure = error
             else:
-                handled, remaining[part] = news
+                remaining[part] = remains
                 if progress:
                     progress(handled, sum(remaining.values()))
         if failure is None:
@@ -191,13 +186,13 @@ def _fill_part(settings, regions, generation: int, topics: list[str], poll_timeo
     def report(handled: int, remaining: int) -> None:
         if os.getppid() != parent:  # the rebuild was killed: stop rather than go on unattended
             raise SystemExit(f"rebuild of {topics} stopped: its parent process is gone")
-        queue.put((part, handled, remaining))
+        queue.put((part, handled, remaining, None))
 
     try:
         fill(context, generation, topics, report, poll_timeout)
     except Exception as exc:
         log.exception("rebuilding %s failed", topics)
-        queue.put((part, exc))
+        queue.put((part, 0, 0, exc))
         raise SystemExit(1) from None
 
 
