@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections import Counter
 from itertools import chain
 from operator import attrgetter
 from typing import Iterable, Sequence
@@ -97,9 +98,8 @@ class _SQLiteSubscription(Subscription):
             if size > MAX_POLL_BYTES and i:
                 del batch[i:]
                 break
-        for t, ahead in self._ahead.items():
-            taken = sum(1 for m in batch if m.topic == t)
-            del ahead[:taken]
+        for t, taken in Counter(m.topic for m in batch).items():
+            del self._ahead[t][:taken]
         return batch
 
     def poll(self, timeout: float = 1.0, max_messages: int = 500) -> list[Message]:
