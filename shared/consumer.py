@@ -51,7 +51,14 @@ class Projection(abc.ABC):
 class Consumer:
     def __init__(self, bus: EventBus, topics: Sequence[str], group: str,
                  registries: Mapping[str, EventRegistry], store: ProjectionStore,
-                 projections: Iterable[Projection], accept: Callable[[Recorded], bool] = lambda e: True):
+                 projections: Iterable[Projection], accept: Callable[[Recorded], bool] = lambda e: True,
+                 hold: int = 0):
+        """`hold`: how many bytes of messages the consumer may fold before it writes the rows and
+        commits the checkpoint; 0 writes after every poll. A rebuild holds several polls, so that a
+        row many events change (a cadre, an organ) is written once for all of them, not once per
+        poll. Held rows are written when the bound is reached and after any empty poll (so a
+        consumer that has caught up holds nothing), or by `flush`; a consumer stopped meanwhile
+        loses nothing, since the messages behind them are not committed."""
         self.bus, self.topics, self.group = bus, list(topics), group
         self.registries, self.store = dict(registries), store
         self.projections = list(projections)
@@ -59,10 +66,14 @@ class Consumer:
         if len(set(collections)) < len(collections):
             raise ValueError(f"two projections of one consumer write one collection: {sorted(collections)}")
         self.accept = accept
+        self.hold = hold
         self.applied = 0
         self.dead = 0
         self._subscription: Subscription | None = None
         self._routes: dict[tuple[str, str], tuple[Projection, ...]] = {}  # (family, type) → its projections
+        self._held: dict[str, dict[str, dict]] = {}  # collection → rows folded, not yet written, by id
+        self._held_bytes = 0
+        self._uncommitted = False  # messages polled since the last commit
 
     @property
     def subscription(self) -> Subscription:
@@ -81,10 +92,13 @@ class Consumer:
         return event if data is event.data else replace(event, data=data)
 
     def run_once(self, timeout: float = 0.5, max_messages: int = 1000) -> int:
-        """Poll one batch, apply it, commit; returns how many messages were handled."""
+        """Poll one batch and fold it; unless the consumer may hold it, write the rows and commit.
+        Returns how many messages were handled."""
         messages = self.subscription.poll(timeout=timeout, max_messages=max_messages)
         if not messages:
+            self.flush()
             return 0
+        self._uncommitted = True
         events, dead = [], []
         for message in messages:
             try:
@@ -97,37 +111,51 @@ class Consumer:
             DEAD_LETTERS_METRIC.labels(self.group).inc(len(dead))
             for d in dead:
                 log.warning("dead letter %s: %s", d["_id"], d["reason"])
-        self.apply(e for e in events if self.accept(e))
-        self.subscription.commit()
+        self._fold(e for e in events if self.accept(e))
+        self._held_bytes += sum(len(m.value) for m in messages)
+        if self._held_bytes >= self.hold:
+            self.flush()
         CONSUMED.labels(self.group).inc(len(events))
         return len(messages)
 
-    def apply(self, events: Iterable[Recorded]) -> None:
+    def _fold(self, events: Iterable[Recorded]) -> None:
+        """Fold `events` into the rows held, reading from the store those not held yet."""
         events = list(events)
         routed: dict[Projection, list[Recorded]] = {p: [] for p in self.projections}
         for event in events:
             for projection in self._route(event):
                 routed[projection].append(event)
-        writes = []
         for projection, mine in routed.items():
             if not mine:
                 continue
-            rows = self.store.get_many(projection.collection, {e.stream for e in mine})
-            changed = {}
+            held = self._held.setdefault(projection.collection, {})
+            stored = self.store.get_many(projection.collection, {e.stream for e in mine} - held.keys())
             for event in mine:
-                row = rows.get(event.stream)
+                row = held.get(event.stream) or stored.get(event.stream)
                 if row is not None and row.get("_version", 0) >= event.version:
                     continue  # applied before this batch was redelivered
                 row = projection.evolve(row, event)
                 row["_id"], row["_version"] = event.stream, event.version
-                rows[event.stream] = changed[event.stream] = row
-            writes.append((projection.collection, changed.values()))
-        # Written together once all are folded: a store that locks for writing (SQLite) is held for
-        # the writes alone, and another process rebuilding other topics writes in between.
-        with self.store.together():
-            for collection, changed in writes:
-                self.store.put_many(collection, changed)
+                held[event.stream] = row
         self.applied += len(events)
+
+    def _write(self) -> None:
+        """Write the rows held, all together."""
+        held = {collection: rows for collection, rows in self._held.items() if rows}
+        if held:
+            # Written once all are folded: a store that locks for writing (SQLite) is held for the
+            # writes alone, and another process rebuilding other topics writes in between.
+            with self.store.together():
+                for collection, rows in held.items():
+                    self.store.put_many(collection, rows.values())
+        self._held, self._held_bytes = {}, 0
+
+    def flush(self) -> None:
+        """Write the rows held, then commit the checkpoint past the messages they came from."""
+        self._write()
+        if self._uncommitted:
+            self.subscription.commit()
+            self._uncommitted = False
 
     def _route(self, event: Recorded) -> tuple[Projection, ...]:
         key = (event.family, event.type)
@@ -159,6 +187,8 @@ class Consumer:
                 backoff = min(max_backoff, backoff * 2)
 
     def close(self) -> None:
+        """Unsubscribe; rows held and not written are dropped (their messages come again)."""
+        self._held, self._held_bytes, self._uncommitted = {}, 0, False
         if self._subscription is not None:
             self._subscription.close()
             self._subscription = None

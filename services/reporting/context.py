@@ -47,12 +47,12 @@ class ReportingContext:
         """The consumer group feeding one generation of this office's projections."""
         return self.generations.group(generation)
 
-    def consumer(self, generation: int, topics: list[str] | None = None) -> Consumer:
+    def consumer(self, generation: int, topics: list[str] | None = None, hold: int = 0) -> Consumer:
         """A consumer filling `generation` from `topics` (all of them by default), keeping only
-        events within this office's jurisdiction."""
+        events within this office's jurisdiction; `hold` as `Consumer` takes it."""
         return Consumer(self.bus, topics or self.topics, self.group(generation), REGISTRIES,
                         GenerationStore(self.store, generation), PROJECTIONS,
-                        accept=keeps(self.settings.office_region))
+                        accept=keeps(self.settings.office_region), hold=hold)
 
     def rows(self) -> GenerationStore:
         """The generation queries read: the active one."""

@@ -4,7 +4,8 @@ It consumes one topic with `SumProjection` and `CountProjection` until it is kil
 `--until-idle`, until it has caught up. `--hold-after-puts N` makes it stop dead right after
 its N-th projection write (rows written, bus checkpoint not yet committed) and wait there to
 be killed; `--slow S` sleeps S seconds after each projection write, so that a kill at a random
-moment most likely falls between the writes and the commit.
+moment most likely falls between the writes and the commit. `--hold BYTES` is the consumer's
+`hold`: it folds that many bytes of messages before it writes.
 """
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def main(argv=None) -> int:
     p.add_argument("--marker")
     p.add_argument("--slow", type=float, default=0.0)
     p.add_argument("--until-idle", action="store_true")
+    p.add_argument("--hold", type=int, default=0)
     args = p.parse_args(argv)
 
     registry = make_registry(args.family)
@@ -79,7 +81,7 @@ def main(argv=None) -> int:
     store = Instrumented(projection_store(args.projections, args.namespace), args.hold_after_puts,
                          args.marker, args.slow)
     consumer = Consumer(bus, [args.topic], args.group, {registry.family: registry}, store,
-                        [SumProjection(), CountProjection()])
+                        [SumProjection(), CountProjection()], hold=args.hold)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

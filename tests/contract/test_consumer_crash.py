@@ -4,6 +4,7 @@ The consumer runs as a real child process (`tests/contract/consumer_worker.py`) 
 with SIGKILL twice: once at the worst moment by design (its rows are written, the bus
 checkpoint is not), once at a random moment while it works. A third run catches up; every
 row must then hold the exact sum of its stream and `_version` equal to the stream's length.
+Both ways of writing are tried: after every poll, and holding several polls (as a rebuild does).
 """
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def kill9(proc):
     assert proc.wait(30) == -signal.SIGKILL
 
 
+@pytest.mark.parametrize("hold", [0, 64 * 1024], ids=["writing-each-poll", "holding-polls"])
 @pytest.mark.parametrize("kind", ["sqlite", "distributed"])
-def test_a_consumer_killed_mid_batch_and_restarted_counts_exactly(kind, request, tmp_path, names):
+def test_a_consumer_killed_mid_batch_and_restarted_counts_exactly(kind, hold, request, tmp_path, names):
     bus_kind, projection_kind = {"sqlite": ("sqlite", "sqlite"), "distributed": ("kafka", "mongodb")}[kind]
     namespace = names("crash")
     bus = make_bus(bus_kind, request, tmp_path)
@@ -63,7 +65,8 @@ def test_a_consumer_killed_mid_batch_and_restarted_counts_exactly(kind, request,
         bus.publish(topic, [(e.stream, to_bytes(e)) for e in interleaved[start:start + 500]])
 
     common = ["--bus", bus_url, "--projections", projection_url, "--namespace", namespace,
-              "--family", family, "--topic", topic, "--group", names("reporting"), "--batch", "100"]
+              "--family", family, "--topic", topic, "--group", names("reporting"), "--batch", "100",
+              "--hold", str(hold)]
     applied = lambda: sum(r["count"] for r in projections.find("sums"))  # noqa: E731
     log_path = tmp_path / "worker.log"
     workers = []

@@ -18,6 +18,13 @@ def publish(bus: MemoryBus, events, family: str = "visits") -> None:
     bus.publish(f"t.{family}", [message(e) for e in events])
 
 
+def caught_up(bus: MemoryBus, region: str = "360700") -> ReportingContext:
+    """An office whose live consumer has read everything on `bus`."""
+    ctx = office(region, bus)
+    LiveConsumer(ctx, FAST).catch_up()
+    return ctx
+
+
 def everything(ctx: ReportingContext) -> dict:
     rows = ctx.rows()
     return {c: sorted(rows.find(c), key=lambda r: r["_id"]) for c in rows.collections()}
@@ -68,8 +75,7 @@ def test_a_county_instance_keeps_nothing_of_its_neighbour():
 def test_redelivery_changes_nothing():
     bus = MemoryBus()
     publish(bus, EVENTS)
-    ctx = office("360700", bus)
-    LiveConsumer(ctx, FAST).catch_up()
+    ctx = caught_up(bus)
     before = everything(ctx)
     # The same messages again, as after a crash between writing rows and committing: skipped by _version.
     publish(bus, EVENTS)
@@ -156,6 +162,57 @@ def test_a_killed_rebuild_resumes_where_it_stopped():
     fresh = office("360700", bus)
     rebuild(fresh, poll_timeout=FAST)
     assert everything(ctx) == everything(fresh)
+
+
+def test_a_holding_consumer_writes_and_commits_only_past_its_bound_or_when_idle():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+    generation = ctx.generations.start_building()
+    rows = ctx.generations.view(generation)
+    holding = ctx.consumer(generation, hold=10 ** 9)
+    assert holding.run_once(timeout=FAST, max_messages=4) == 4
+    assert holding.run_once(timeout=FAST, max_messages=3) == 3
+    assert rows.collections() == []                       # folded, held, nothing written…
+    peek = ctx.consumer(generation)
+    assert len(peek.subscription.poll(timeout=FAST, max_messages=100)) == len(EVENTS)  # …nor committed
+    peek.close()
+    while holding.run_once(timeout=FAST):
+        pass                                              # the empty poll writes and commits
+    assert {r["_id"] for r in rows.find("visits")} == {"visit-1", "visit-2"}
+    assert holding.subscription.lag() == 0
+    again = ctx.consumer(generation)
+    assert again.subscription.poll(timeout=FAST, max_messages=100) == []
+    again.close()
+    holding.close()
+
+
+def test_a_holding_consumer_writes_once_its_bound_is_reached():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+    generation = ctx.generations.start_building()
+    first_two = sum(len(message(e)[1]) for e in EVENTS[:2])
+    consumer = ctx.consumer(generation, hold=first_two)
+    consumer.run_once(timeout=FAST, max_messages=1)
+    assert ctx.generations.view(generation).collections() == []
+    consumer.run_once(timeout=FAST, max_messages=1)
+    assert {r["_id"] for r in ctx.generations.view(generation).find("organs")} == {"organ-a", "organ-b"}
+    consumer.close()
+
+
+def test_a_holding_consumer_stopped_before_it_writes_loses_nothing():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    expected = everything(caught_up(bus))
+    assert expected["visits"]
+    ctx = office("360700", bus)
+    generation = ctx.generations.start_building()
+    killed = ctx.consumer(generation, hold=10 ** 9)
+    killed.run_once(timeout=FAST, max_messages=5)
+    killed.close()                                        # its held rows are dropped with it
+    assert rebuild(ctx, poll_timeout=FAST) == generation
+    assert everything(ctx) == expected
 
 
 def test_a_stalled_subscription_is_started_afresh():
