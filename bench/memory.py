@@ -41,7 +41,7 @@ def run(cfg: Config, state: dict) -> list[Row]:
         rebuilt, rss = state["rebuild_rss"]
         out.append(Row("6 memory", f"rebuild, its processes together, {rebuilt:,} events", rss, "MB",
                        target="≤ 300 MB", met=rss <= 300,
-                       note="at most: the main process's peak plus each worker's (the largest worker's, per worker)"))
+                       note="the main process's peak plus each worker process's own peak"))
     return out
 
 

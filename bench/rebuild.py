@@ -8,8 +8,8 @@ pymongo `insert_many`). Each rebuild runs in a fresh interpreter, which also giv
 from __future__ import annotations
 
 import os
-import resource
 import sqlite3
+import threading
 import time
 import uuid
 from dataclasses import replace
@@ -52,20 +52,43 @@ def timed_rebuild(settings) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak RSS in MB) of one rebuild; meant to run in a fresh interpreter.
     CPU time varies far less than wall time on a shared machine: it compares code versions.
     On the embedded backend the rebuild reads each topic in a worker process of its own: the CPU
-    seconds are theirs and this process's, and the RSS is at most this process's peak plus each
-    worker's (the largest worker's peak, counted once per worker)."""
+    seconds are theirs and this process's, and the RSS is this process's peak plus each of its
+    child processes' own peak (read every 0.1 s while it runs): at least what they held at once,
+    and at most that plus what one of them gained in its last tenth of a second."""
     from services.reporting.context import ReportingContext
-    from services.reporting.runner import rebuild, rebuild_parts
+    from services.reporting.runner import rebuild
 
     context = ReportingContext(settings)
-    workers = len(rebuild_parts(context))
-    workers = 0 if workers == 1 else workers  # a single part is read in this process, without workers
+    peaks: dict[int, float] = {}
+    done = threading.Event()
+
+    def watch_children() -> None:
+        while not done.wait(0.1):
+            for pid in _children():
+                try:
+                    peaks[pid] = peak_rss_mb(pid)
+                except (OSError, RuntimeError):
+                    pass  # it ended between the listing and the read
+
+    watcher = threading.Thread(target=watch_children, daemon=True)
+    watcher.start()
     started, cpu, before = time.perf_counter(), time.process_time(), os.times()
-    rebuild(context, poll_timeout=POLL_TIMEOUT)
+    try:
+        rebuild(context, poll_timeout=POLL_TIMEOUT)
+    finally:
+        done.set()
+        watcher.join()
     after = os.times()
     children = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers else 0
-    return time.perf_counter() - started, time.process_time() - cpu + children, peak_rss_mb() + workers * worker_peak
+    return time.perf_counter() - started, time.process_time() - cpu + children, peak_rss_mb() + sum(peaks.values())
+
+
+def _children() -> list[int]:
+    """This process's child processes."""
+    pids = []
+    for task in Path("/proc/self/task").iterdir():
+        pids += [int(pid) for pid in (task / "children").read_text().split()]
+    return pids
 
 
 def timed_read(bus_url: str, topics: list[str]) -> float:
