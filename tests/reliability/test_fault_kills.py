@@ -119,10 +119,11 @@ def clone_visits(stack: Stack, count: int) -> dict:
 
 # Events to consume. The embedded consumer takes them in batches of up to 1000, so it is killed
 # between batches or during one; it handles some 10,000 events a second, so there must be enough
-# for it to be caught half-way twice. FerretDB (the MongoDB-protocol server of the tests) writes a
-# batch's rows one by one, slowly, and more slowly as a collection grows: fewer events there,
-# and the consumer is killed as soon as the first rows appear: half-way through writing a batch
-# whose bus checkpoint is not committed.
+# for it to be caught half-way twice. A rebuild writes once per 8 MB of messages (some 11,000 of
+# these visits), so it is killed after its first write, with two to come. FerretDB (the
+# MongoDB-protocol server of the tests) writes a batch's rows one by one, slowly, and more slowly
+# as a collection grows: fewer events there, and the consumer is killed as soon as the first rows
+# appear: half-way through writing a batch whose bus checkpoint is not committed.
 COUNTS = {"embedded": 30000, "distributed": 300}
 
 
