@@ -54,11 +54,12 @@ class Consumer:
                  projections: Iterable[Projection], accept: Callable[[Recorded], bool] = lambda e: True,
                  hold: int = 0):
         """`hold`: how many bytes of messages the consumer may fold before it writes the rows and
-        commits the checkpoint; 0 writes after every poll. A rebuild holds several polls, so that a
-        row many events change (a cadre, an organ) is written once for all of them, not once per
-        poll. Held rows are written when the bound is reached and after any empty poll (so a
-        consumer that has caught up holds nothing), or by `flush`; a consumer stopped meanwhile
-        loses nothing, since the messages behind them are not committed."""
+        commits the checkpoint; 0 writes after every poll. A rebuild holds several polls: a row
+        that several events change is written once, and a store writes many rows together more
+        cheaply than a few at a time (SQLite: rows with random ids share pages). Held rows are
+        written when the bound is reached and after any empty poll (so a consumer that has caught
+        up holds nothing), or by `flush`; a consumer stopped meanwhile loses nothing, since the
+        messages behind them are not committed."""
         self.bus, self.topics, self.group = bus, list(topics), group
         self.registries, self.store = dict(registries), store
         self.projections = list(projections)

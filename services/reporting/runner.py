@@ -27,9 +27,11 @@ Progress = Callable[[int, int], None]  # (messages just handled, messages still 
 # assignment made from incomplete metadata) for longer than anyone should wait.
 STALL_SECONDS = 20.0
 
-# A rebuild folds this many bytes of messages before it writes (see `Consumer`'s `hold`). Most
-# rows are changed by many events (a cadre by each of their visits), and writing them once per
-# 8 MB rather than once per poll of a thousand messages wrote a fifth as many bytes.
+# A rebuild folds this many bytes of messages before it writes (see `Consumer`'s `hold`). Rows
+# written a thousand at a time cost SQLite about a page each (their ids are random, so each lands
+# on a page of its own, written to the log and again at the checkpoint); written many thousands
+# at a time they share pages, and a row that several events change (a problem referred, then
+# resolved) is written once. The visits topic wrote 1.8 GB instead of 4.7 GB, 1.57× as fast.
 # The rows held are a small part of the messages' size; a poll decodes at most 4 MB.
 REBUILD_HOLD = 8 * 1024 * 1024
 
