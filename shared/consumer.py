@@ -140,8 +140,9 @@ class Consumer:
                 held[event.stream] = row
         self.applied += len(events)
 
-    def _write(self) -> None:
-        """Write the rows held, all together."""
+    def flush(self) -> None:
+        """Write the rows held, all together, then commit the checkpoint past the messages they
+        came from."""
         held = {collection: rows for collection, rows in self._held.items() if rows}
         if held:
             # Written once all are folded: a store that locks for writing (SQLite) is held for the
@@ -150,10 +151,6 @@ class Consumer:
                 for collection, rows in held.items():
                     self.store.put_many(collection, rows.values())
         self._held, self._held_bytes = {}, 0
-
-    def flush(self) -> None:
-        """Write the rows held, then commit the checkpoint past the messages they came from."""
-        self._write()
         if self._uncommitted:
             self.subscription.commit()
             self._uncommitted = False

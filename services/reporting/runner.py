@@ -152,9 +152,8 @@ def fill_in_processes(context: ReportingContext, generation: int, parts: list[li
     """`fill` each part of the topics in a process of its own, and wait for them all.
 
     Their progress comes back over a queue, as (part, handled, remaining, error), and is reported
-    as one. A part that fails stops the
-    others and its error is raised here; the generation stays `building`, so the next rebuild
-    resumes every part from its checkpoint.
+    as one. A part that fails stops the others and its error is raised here; the generation stays
+    `building`, so the next rebuild resumes every part from its checkpoint.
     """
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or sockets forked
     queue = spawn.Queue()
