@@ -88,7 +88,8 @@ def measure(projections: Path, n: int) -> tuple[float, int]:
 
 def replicated(cfg: Config, n: int) -> Path:
     """A projection database holding what a rebuild of the first `n` replicated corpus events leaves."""
-    from bench.rebuild import OFFICE
+    from bench.rebuild import OFFICE, generation_file
+    from shared.projections.sqlite import SCHEMA
 
     raw = corpus.corpus(cfg.corpus_scale)
     copies, rest = divmod(n, len(raw))
@@ -97,17 +98,16 @@ def replicated(cfg: Config, n: int) -> Path:
     target = scratch("memory-projections") / "reporting-views.db"
     log(f"memory: writing the projections of {n:,} events ({copies} corpus copies"
         f"{f' and {rest:,} events' if rest else ''}) for office {OFFICE}")
-    with sqlite3.connect(whole) as source:
-        meta = source.execute("SELECT collection, id, body FROM docs WHERE collection = 'meta'").fetchall()
-    out = sqlite3.connect(target, isolation_level=None)
+    with sqlite3.connect(whole) as source, sqlite3.connect(target) as out:  # which generation is active
+        out.executescript(SCHEMA)
+        out.executemany("INSERT INTO docs VALUES (?, ?, ?)", source.execute("SELECT collection, id, body FROM docs"))
+    out = sqlite3.connect(generation_file(target), isolation_level=None)
     try:
-        from shared.projections.sqlite import SCHEMA
         out.executescript(SCHEMA)
         out.execute("BEGIN")
-        out.executemany("INSERT INTO docs VALUES (?, ?, ?)", meta)
         if copies:
-            write_copies(out, whole, range(copies))
-        write_copies(out, partial or whole, [copies] if rest else [])
+            write_copies(out, generation_file(whole), range(copies))
+        write_copies(out, generation_file(partial or whole), [copies] if rest else [])
         out.execute("COMMIT")
     finally:
         out.close()
@@ -128,10 +128,9 @@ def rebuilt(raw: list[bytes], n: int) -> Path:
 
 
 def write_copies(out: sqlite3.Connection, source: Path, copies) -> None:
-    """The generation rows of `source` (copy 0's), once under each copy's ids."""
+    """The rows of the generation file `source` (copy 0's), once under each copy's ids."""
     with sqlite3.connect(source) as conn:
-        rows = [(c, IDS.split(i), IDS.split(body))
-                for c, i, body in conn.execute("SELECT collection, id, body FROM docs WHERE collection != 'meta'")]
+        rows = [(c, IDS.split(i), IDS.split(body)) for c, i, body in conn.execute("SELECT collection, id, body FROM docs")]
     for k in copies:
         suffix = "%06x" % k
         out.executemany("INSERT INTO docs VALUES (?, ?, ?)",

@@ -122,9 +122,22 @@ def profile_rebuild(settings, html: str) -> None:
     print(profiler.output_text(unicode=True, color=False, show_all=False)[:6000])
 
 
+def generation_file(projections: Path) -> Path:
+    """The database file of the active generation of the SQLite projection store `projections`."""
+    from services.reporting.generations import Generations, part_of
+    from shared.projections.sqlite import SQLiteProjectionStore
+
+    store = SQLiteProjectionStore(f"sqlite:///{projections}")
+    try:
+        return Path(store.part_path(part_of(Generations(store).active)))
+    finally:
+        store.close()
+
+
 def sqlite_rows(path: Path) -> list[tuple]:
+    """Every row of a generation's database file, as (collection, id, body)."""
     with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT collection, id, body FROM docs WHERE collection != 'meta'").fetchall()
+        return conn.execute("SELECT collection, id, body FROM docs").fetchall()
 
 
 def bulk_sqlite(path: Path, rows: list[tuple]) -> float:
@@ -162,7 +175,7 @@ def embedded(cfg: Config, state: dict) -> list[Row]:
         ours.append(n / seconds)
         rss.append(peak)
         cpus.append(n / cpu)
-        rows = sqlite_rows(run_dir / "reporting-views.db")
+        rows = sqlite_rows(generation_file(run_dir / "reporting-views.db"))
         base.append(n / bulk_sqlite(run_dir / "bulk.db", rows))
         log(f"rebuild (embedded) run {i + 1}: {ours[-1]:,.0f} events/s ({cpus[-1]:,.0f} per CPU second), "
             f"bulk write {base[-1]:,.0f} events/s ({len(rows):,} rows), peak RSS {peak:.0f} MB")

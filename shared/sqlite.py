@@ -62,14 +62,18 @@ class _Connection(sqlite3.Connection):
 
 
 class Connections:
-    def __init__(self, path: str, schema: str, wal_pages: int = 1000):
+    def __init__(self, path: str, schema: str, wal_pages: int = 1000, synchronous: str = "NORMAL"):
         """`wal_pages`: the write-ahead log's size (in 4 KiB pages) at which a commit copies it
-        into the database (SQLite's default 1,000)."""
+        into the database (SQLite's default 1,000). `synchronous`: NORMAL, or OFF for a database
+        whose writes need only survive its processes, not the machine (see `sync_database`)."""
+        if synchronous not in ("NORMAL", "OFF"):
+            raise ValueError(f"synchronous {synchronous!r}")
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         self.path = path
         self.writer = WriterLock(path + ".writer")
         self.wal_pages = wal_pages
+        self.synchronous = synchronous
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -85,13 +89,24 @@ class Connections:
             conn.writer = self.writer
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA synchronous={self.synchronous}")
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute(f"PRAGMA wal_autocheckpoint={int(self.wal_pages)}")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
         return conn
+
+    def close_thread(self) -> bool:
+        """Close the calling thread's connection, if it has one; whether others are still open."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            with self._lock:
+                self._all.remove(conn)
+            self._local.conn = None
+            conn.close()
+        with self._lock:
+            return bool(self._all)
 
     def close(self) -> None:
         with self._lock:
@@ -102,6 +117,38 @@ class Connections:
                     pass
             self._all.clear()
         self._local = threading.local()
+
+
+def sync_database(path: str) -> None:
+    """Make every committed write to the database at `path` durable, whatever its `synchronous`.
+    A commit is in the log (or, once checkpointed, in the database) as far as the operating system
+    knows, so it is on disk once both files are synced: the database, then the log, then the
+    directory (their names). A machine stopped before the last may leave them torn: only a
+    finished `sync_database` counts."""
+    for name in (path, path + "-wal", os.path.dirname(os.path.abspath(path))):
+        fsync(name)
+
+
+def boot_id() -> str | None:
+    """This boot of the machine (Linux), None where it cannot be told: a database written with
+    synchronous OFF is whole after its processes were killed, not after the machine stopped."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
+
+
+def fsync(path: str) -> None:
+    """Sync a file, or a directory (its entries), if it exists."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class transaction:

@@ -6,12 +6,13 @@ import logging
 from functools import cached_property
 
 from services.reporting.domain.jurisdiction import keeps
-from services.reporting.generations import GenerationStore, Generations
+from services.reporting.generations import Generations
 from services.reporting.projections import PROJECTIONS
 from shared import backends
 from shared.bus import EventBus, topic_for
 from shared.config import Settings
 from shared.consumer import Consumer
+from shared.projections import ProjectionStore
 from shared.contracts.appraisal import APPRAISAL
 from shared.contracts.visits import VISITS
 from shared.regions import Regions, default_regions
@@ -47,14 +48,16 @@ class ReportingContext:
         """The consumer group feeding one generation of this office's projections."""
         return self.generations.group(generation)
 
-    def consumer(self, generation: int, topics: list[str] | None = None, hold: int = 0) -> Consumer:
+    def consumer(self, generation: int, topics: list[str] | None = None, hold: int = 0,
+                 building: bool = False) -> Consumer:
         """A consumer filling `generation` from `topics` (all of them by default), keeping only
-        events within this office's jurisdiction; `hold` as `Consumer` takes it."""
+        events within this office's jurisdiction; `hold` as `Consumer` takes it, `building` as
+        `Generations.view` does."""
         return Consumer(self.bus, topics or self.topics, self.group(generation), REGISTRIES,
-                        GenerationStore(self.store, generation), PROJECTIONS,
+                        self.generations.view(generation, building), PROJECTIONS,
                         accept=keeps(self.settings.office_region), hold=hold)
 
-    def rows(self) -> GenerationStore:
+    def rows(self) -> ProjectionStore:
         """The generation queries read: the active one."""
         return self.generations.view()
 

@@ -1,11 +1,12 @@
 """Generations of projections: how reporting rebuilds without ever answering from half a build.
 
-Every projection collection is named with its generation, `g3.visits`, `g3.problems`… A `meta`
-document (collection `meta`, outside any generation) says which generation queries read
-(`active`) and which one a rebuild is filling (`building`), and names the consumer group feeding
-each (`<topics>-reporting-<office>-g3-<nonce>`), so each generation has its own bus checkpoint.
-The nonce, made when the generation starts, ties the group to this store: projections thrown
-away with their database start again from offset zero instead of resuming an orphaned group's
+Every generation is a part of the projection store (see its port), `g3`…: on SQLite a database
+file of its own, elsewhere collections named `g3.visits`, `g3.problems`… A `meta` document
+(collection `meta`, outside any generation) says which generation queries read (`active`) and
+which one a rebuild is filling (`building`), and names the consumer group feeding each
+(`<topics>-reporting-<office>-g3-<nonce>`), so each generation has its own bus checkpoint. The
+nonce, made when the generation starts, ties the group to this store: projections thrown away
+with their database start again from offset zero instead of resuming an orphaned group's
 checkpoint.
 
 A rebuild is: a new generation and a new group, consumed from the start of the topics until the
@@ -13,38 +14,30 @@ lag is zero, then `active` switches to it and the old generation is dropped. Unt
 queries and the live consumer keep using the old generation. A rebuild killed half-way leaves
 `building` and its group's checkpoint behind, so the next `rebuild` resumes where it stopped
 (rows already written are skipped by their `_version`).
+
+The generation being built is written provisionally (SQLite: without waiting for the disk), and
+made durable before the switch. A rebuild stopped by the machine stopping, not by a kill, may have
+lost rows its group's checkpoint counts as written: it is not resumed but begun again.
 """
 from __future__ import annotations
 
 import uuid
 
-from shared.projections import Namespaced, ProjectionStore
+from shared.projections import ProjectionStore
 
 META = "meta"
 META_ID = "generations"
 
 
-class GenerationStore(Namespaced):
-    """A view of a projection store in which every collection belongs to one generation."""
-
-    def __init__(self, store: ProjectionStore, generation: int):
-        super().__init__(store, prefix_of(generation))
-        self.generation = generation
-
-    def drop_all(self) -> None:
-        for collection in self.collections():
-            self.drop(collection)
+def part_of(generation: int) -> str:
+    """The name of the store's part holding `generation`."""
+    return f"g{generation}"
 
 
-def prefix_of(generation: int) -> str:
-    return f"g{generation}."
-
-
-def generation_of(collection: str) -> int | None:
-    """The generation a stored collection belongs to (None for `meta` and foreign names)."""
-    head, dot, _ = collection.partition(".")
-    if dot and head[:1] == "g" and head[1:].isdigit():
-        return int(head[1:])
+def generation_of(part: str) -> int | None:
+    """The generation a part of the store holds (None for foreign names)."""
+    if part[:1] == "g" and part[1:].isdigit():
+        return int(part[1:])
     return None
 
 
@@ -75,36 +68,47 @@ class Generations:
     def _new_group(self, generation: int) -> str:
         return f"{self.group_base}-g{generation}-{uuid.uuid4().hex[:8]}"
 
-    def view(self, generation: int | None = None) -> GenerationStore:
-        return GenerationStore(self.store, self.active if generation is None else generation)
+    def view(self, generation: int | None = None, building: bool = False) -> ProjectionStore:
+        """The rows of `generation` (the active one by default); `building`: for the rebuild that
+        fills it, written provisionally until `switch`."""
+        return self.store.part(part_of(self.active if generation is None else generation), provisional=building)
 
     def start_building(self) -> int:
         """The generation to build: the one a killed rebuild left, else a new one."""
         meta = self.read()
-        if meta["building"] is not None:
-            return meta["building"]
+        building = meta["building"]
+        if building is not None:
+            if self.store.part_intact(part_of(building)):
+                return building
+            # The machine stopped while it was written provisionally: its rows may be lost while
+            # its group's checkpoint is not. Begun again under a new number and group.
+            self.store.drop_part(part_of(building))
         generation = max({meta["active"], *self.known(), *map(int, meta["groups"])}) + 1
-        self._write(meta, building=generation, groups={**meta["groups"], str(generation): self._new_group(generation)})
+        groups = {g: group for g, group in meta["groups"].items() if g != str(building)}
+        self._write(meta, building=generation, groups={**groups, str(generation): self._new_group(generation)})
         return generation
 
     def switch(self, generation: int) -> int:
-        """Make a built generation the active one; returns the generation it replaces."""
+        """Make a built generation the active one; returns the generation it replaces. Its rows
+        are made durable first, and the switch itself before any old generation is dropped."""
         meta = self.read()
         if meta["building"] != generation:
             raise RuntimeError(f"generation {generation} is not the one being built ({meta['building']})")
+        self.store.make_durable(part_of(generation))
         self._write(meta, active=generation, building=None, groups={str(generation): meta["groups"][str(generation)]})
+        self.store.make_durable()
         return meta["active"]
 
     def known(self) -> set[int]:
-        """Generations that have collections in the store."""
-        return {g for g in map(generation_of, self.store.collections()) if g is not None}
+        """Generations that have rows in the store."""
+        return {g for g in map(generation_of, self.store.parts()) if g is not None}
 
     def sweep(self) -> list[int]:
         """Drop every generation that is neither active nor being built (e.g. after a switch)."""
         meta = self.read()
         stale = sorted(self.known() - {meta["active"], meta["building"]})
         for generation in stale:
-            GenerationStore(self.store, generation).drop_all()
+            self.store.drop_part(part_of(generation))
         return stale
 
     def _write(self, meta: dict, **changes) -> None:

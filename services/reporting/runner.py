@@ -119,7 +119,7 @@ def rebuild_parts(context: ReportingContext, processes: int | None = None) -> li
 def fill(context: ReportingContext, generation: int, topics: list[str], progress: Progress | None = None,
          poll_timeout: float = 0.5) -> None:
     """Consume `topics` into `generation` until caught up."""
-    consumer = context.consumer(generation, topics, hold=REBUILD_HOLD)
+    consumer = context.consumer(generation, topics, hold=REBUILD_HOLD, building=True)
 
     collected = time.monotonic()
 

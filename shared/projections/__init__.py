@@ -98,6 +98,45 @@ class ProjectionStore(abc.ABC):
     def close(self) -> None:
         pass
 
+    # Parts: stores within this one. Reporting keeps each generation of its projections in a part
+    # of its own: a rebuild fills one while queries read another, and the old one is dropped whole.
+
+    def part(self, name: str, provisional: bool = False) -> "ProjectionStore":
+        """Part `name` (letters, digits, `_` and `-`): collections no other part sees, as a store.
+        By default they are this store's collections named `<name>.<collection>`; an adapter may
+        keep a part apart (SQLite: a database file of its own, beside this one).
+
+        A `provisional` part may be written faster at the price of durability: its writes survive
+        the writing process being killed, but a machine that stops (a power cut, a crash of the
+        operating system) before `make_durable(name)` may lose or tear them; `part_intact` tells
+        whether that may have happened. Stores whose writes are always durable ignore it."""
+        return Namespaced(self, part_name(name) + ".")
+
+    def parts(self) -> set[str]:
+        """The names of the parts holding any collection."""
+        return {c.partition(".")[0] for c in self.collections() if "." in c}
+
+    def drop_part(self, name: str) -> None:
+        part = self.part(name)
+        for collection in part.collections():
+            part.drop(collection)
+
+    def make_durable(self, part: str | None = None) -> None:
+        """Make the writes made so far durable: those to part `part`, or to this store's own
+        collections. Stores whose every write is durable once made (the default) need nothing."""
+
+    def part_intact(self, name: str) -> bool:
+        """False when part `name` was written provisionally and the machine may have stopped before
+        `make_durable` (its writes may be lost or torn): it must be dropped and written again."""
+        return True
+
+
+def part_name(name: str) -> str:
+    """`name`, checked: adapters make names of collections and files from it."""
+    if not name or not name.replace("_", "").replace("-", "").isalnum() or not name.isascii():
+        raise ValueError(f"bad part name {name!r}")
+    return name
+
 
 def matches(doc: Mapping, where: Mapping | None) -> bool:
     """The filter semantics every adapter implements (the memory adapter uses it directly)."""

@@ -310,3 +310,37 @@ def test_a_namespaced_view_passes_everything_on(projection_store, view):
     assert store.collections() == ["views"]
     store.drop("views")
     assert store.collections() == [] and projection_store.collections() == ["other"]
+
+
+def test_parts_are_stores_of_their_own(projection_store):
+    g1, g2 = projection_store.part("g1"), projection_store.part("g2")
+    g1.put_many("views", copy.deepcopy(ROWS[:2]))
+    g2.put_many("views", copy.deepcopy(ROWS[2:]))
+    g2.put_newer("counts", [{"_id": "c", "_version": 1}])
+    assert projection_store.parts() == {"g1", "g2"}
+    assert ids(g1.find("views")) == ["visit-1", "visit-2"] and g1.collections() == ["views"]
+    assert ids(g2.scan("views", {"flag": True})) == ["visit-3", "visit-5"]
+    assert g2.collections() == ["counts", "views"] and g2.count("views") == 3
+    with g1.together():
+        g1.put_many("views", [{"_id": "visit-9"}])
+    assert projection_store.part("g1").get("views", "visit-9") == {"_id": "visit-9"}
+    projection_store.drop_part("g1")
+    assert projection_store.parts() == {"g2"}
+    assert projection_store.part("g1").find("views") == [] and g2.count("views") == 3
+    assert projection_store.parts() == {"g2"}  # a part read, never written, holds nothing
+
+
+def test_a_provisional_part_is_read_back_and_made_durable(projection_store):
+    building = projection_store.part("g3", provisional=True)
+    building.put_many("views", copy.deepcopy(ROWS))
+    assert projection_store.part_intact("g3")  # written in this boot of the machine
+    projection_store.make_durable("g3")
+    projection_store.make_durable()
+    assert projection_store.part_intact("g3") and projection_store.parts() == {"g3"}
+    assert ids(projection_store.part("g3").find("views")) == ids(ROWS)
+
+
+@pytest.mark.parametrize("name", ["", "g.1", "../g1", "g 1", "g1/", "ｇ1"])
+def test_a_part_name_that_could_name_another_thing_is_refused(projection_store, name):
+    with pytest.raises(ValueError):
+        projection_store.part(name)

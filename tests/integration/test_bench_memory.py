@@ -1,15 +1,14 @@
 """The memory benchmark's shortcut to large projections (rows of one corpus copy written under each
 copy's ids) leaves exactly the rows that a rebuild of the replicated events leaves."""
-import sqlite3
-
 from bench import events as corpus
 from bench import memory
 from bench.measure import Config, cleanup
+from bench.rebuild import generation_file, sqlite_rows
 
 
-def rows(path) -> dict:
-    with sqlite3.connect(path) as conn:
-        return {(c, i): body for c, i, body in conn.execute("SELECT collection, id, body FROM docs WHERE collection != 'meta'")}
+def rows(projections) -> dict:
+    """The rows of the active generation of a projection database."""
+    return {(c, i): body for c, i, body in sqlite_rows(generation_file(projections))}
 
 
 def test_replicated_projections_are_those_of_a_rebuild():

@@ -132,7 +132,7 @@ def test_the_reporting_consumer_killed_while_consuming_and_rebuilding_counts_exa
     stack = Stack(backend, procs)
     expected = clone_visits(stack, count)
     context = stack.reporting.application.extensions["shuangwan"]
-    rows = lambda generation: context.store.count(f"g{generation}.visits")  # noqa: E731
+    rows = lambda generation: context.generations.view(generation).count("visits")  # noqa: E731
 
     def kill_when(name: str, generation: int, at_least: int) -> int:
         process = procs.children[name]
@@ -186,7 +186,7 @@ def test_a_rebuild_whose_worker_process_is_killed_fails_and_the_next_one_resumes
     expected = clone_visits(stack, count)
     context = stack.reporting.application.extensions["shuangwan"]
     stack.consume("consume")
-    wait_until(lambda: context.store.count("g1.visits") == count, 180, "the live consumer to catch up", interval=1)
+    wait_until(lambda: context.generations.view(1).count("visits") == count, 180, "the live consumer to catch up", interval=1)
 
     outcome = {}
 
@@ -201,18 +201,18 @@ def test_a_rebuild_whose_worker_process_is_killed_fails_and_the_next_one_resumes
 
     def visits_worker_writing():
         found = [p for p in multiprocessing.active_children() if "visits" in p.name]
-        return found and context.store.count("g2.visits") > 0 and found[0]
+        return found and context.generations.view(2).count("visits") > 0 and found[0]
 
     worker = wait_until(visits_worker_writing, 60, "the worker reading the visits topic to write rows", interval=0.05)
     os.kill(worker.pid, signal.SIGKILL)
     thread.join(120)
     assert "code -9" in str(outcome.get("error")), outcome
-    assert context.store.count("g2.visits") < count
+    assert context.generations.view(2).count("visits") < count
     meta = context.generations.read()
     assert (meta["active"], meta["building"]) == (1, 2)
     assert {k: stack.visit_totals()[k] for k in expected} == expected
 
     assert rebuild(context, poll_timeout=0.2, processes=2) == 2
     assert {k: stack.visit_totals()[k] for k in expected} == expected
-    assert context.store.count("g2.visits") == count
+    assert context.generations.view(2).count("visits") == count
     assert not multiprocessing.active_children()

@@ -6,7 +6,7 @@ import pytest
 
 from services.reporting.context import ReportingContext
 from services.reporting.domain.jurisdiction import child_of, keeps
-from services.reporting.generations import GenerationStore, Generations
+from services.reporting.generations import Generations
 from services.reporting.runner import LiveConsumer, StallWatch, catch_up, rebuild
 from shared.bus.memory import MemoryBus
 from shared.projections.memory import MemoryProjectionStore
@@ -100,14 +100,14 @@ def test_undecodable_messages_become_dead_letters():
     assert [r["_id"] for r in ctx.rows().find("organs")] == ["organ-a"]
 
 
-def test_generation_store_names_and_sweeps():
+def test_generations_are_parts_of_the_store_and_are_swept():
     store = MemoryProjectionStore()
-    g1, g2 = GenerationStore(store, 1), GenerationStore(store, 2)
+    generations = Generations(store, "t-reporting-360700")
+    g1, g2 = generations.view(1), generations.view(2)
     g1.put("visits", {"_id": "a"})
     g2.put("visits", {"_id": "b"})
-    assert store.collections() == ["g1.visits", "g2.visits"]
+    assert store.parts() == {"g1", "g2"}
     assert (g1.collections(), g1.get("visits", "a"), g1.get("visits", "b")) == (["visits"], {"_id": "a"}, None)
-    generations = Generations(store, "t-reporting-360700")
     assert generations.read()["active"] == 1 and generations.known() == {1, 2}
     assert generations.group(1).startswith("t-reporting-360700-g1-")
     assert generations.start_building() == 3            # above every generation the store holds
@@ -121,6 +121,32 @@ def test_generation_store_names_and_sweeps():
     assert Generations(MemoryProjectionStore(), "t-reporting-360700").group(1) != generations.read()["groups"].get("1")
     with pytest.raises(RuntimeError):
         generations.switch(4)
+
+
+class MachineStopped(MemoryProjectionStore):
+    """A store whose provisional parts were all begun before the machine last stopped."""
+    durable: list
+
+    def part_intact(self, name: str) -> bool:
+        return False
+
+    def make_durable(self, part: str | None = None) -> None:
+        self.durable.append(part)
+
+
+def test_a_generation_begun_before_the_machine_stopped_is_begun_again_and_made_durable_before_the_switch():
+    store = MachineStopped()
+    store.durable = []
+    generations = Generations(store, "t-reporting-360700")
+    assert generations.start_building() == 2
+    group = generations.group(2)
+    generations.view(2, building=True).put("visits", {"_id": "a", "_version": 1})
+    assert generations.start_building() == 3            # not resumed: its rows may be lost…
+    assert store.parts() == set()                        # …so they are dropped
+    assert "2" not in generations.read()["groups"] and generations.group(3) != group
+    assert store.durable == []
+    generations.switch(3)
+    assert store.durable == ["g3", None]                 # its rows, then the switch, before any sweep
 
 
 def test_rebuild_switches_only_when_caught_up_and_gives_identical_rows():
