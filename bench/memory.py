@@ -89,7 +89,8 @@ def measure(projections: Path, n: int) -> tuple[float, int]:
 def replicated(cfg: Config, n: int) -> Path:
     """A projection database holding what a rebuild of the first `n` replicated corpus events leaves."""
     from bench.rebuild import OFFICE, generation_file
-    from shared.projections.sqlite import SCHEMA
+    from services.reporting.generations import META
+    from shared.projections.sqlite import SCHEMA, SQLiteProjectionStore
 
     raw = corpus.corpus(cfg.corpus_scale)
     copies, rest = divmod(n, len(raw))
@@ -98,9 +99,10 @@ def replicated(cfg: Config, n: int) -> Path:
     target = scratch("memory-projections") / "reporting-views.db"
     log(f"memory: writing the projections of {n:,} events ({copies} corpus copies"
         f"{f' and {rest:,} events' if rest else ''}) for office {OFFICE}")
-    with sqlite3.connect(whole) as source, sqlite3.connect(target) as out:  # which generation is active
-        out.executescript(SCHEMA)
-        out.executemany("INSERT INTO docs VALUES (?, ?, ?)", source.execute("SELECT collection, id, body FROM docs"))
+    source, copy = SQLiteProjectionStore(f"sqlite:///{whole}"), SQLiteProjectionStore(f"sqlite:///{target}")
+    copy.put_many(META, source.find(META))  # which generation is active
+    source.close()
+    copy.close()
     out = sqlite3.connect(generation_file(target), isolation_level=None)
     try:
         out.executescript(SCHEMA)

@@ -12,9 +12,9 @@ from shared import backends
 from shared.bus import EventBus, topic_for
 from shared.config import Settings
 from shared.consumer import Consumer
-from shared.projections import ProjectionStore
 from shared.contracts.appraisal import APPRAISAL
 from shared.contracts.visits import VISITS
+from shared.projections import ProjectionStore
 from shared.regions import Regions, default_regions
 
 log = logging.getLogger(__name__)

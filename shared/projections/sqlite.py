@@ -110,7 +110,7 @@ class SQLiteProjectionStore(ProjectionStore):
 
     def close(self) -> None:
         with self._parts_lock:
-            parts, self._parts = list(self._parts.values()), {}
+            parts, self._parts, self._dropped = [*self._parts.values(), *self._dropped], {}, []
         for part in parts:
             part.close()
         self._db.close()
@@ -129,8 +129,7 @@ class SQLiteProjectionStore(ProjectionStore):
             return super().part(name)
         path = self.part_path(name)
         boot = boot_id() if provisional else None
-        if boot is not None:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        if boot is not None:  # (beside this store's file: its directory exists)
             try:  # the first writer marks it (a caller drops a part not intact before writing it again)
                 with open(path + PROVISIONAL, "x") as marker:
                     marker.write(boot)

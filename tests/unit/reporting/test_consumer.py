@@ -1,6 +1,7 @@
 """The reporting consumer on the in-memory fakes: jurisdiction, exactly-once, dead letters, and
-rebuilds by generation."""
+rebuilds by generation (and, on SQLite, where a generation is a file, one begun before a restart)."""
 import gc
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from services.reporting.generations import Generations
 from services.reporting.runner import LiveConsumer, StallWatch, catch_up, rebuild
 from shared.bus.memory import MemoryBus
 from shared.projections.memory import MemoryProjectionStore
+from shared.projections.sqlite import PROVISIONAL, SQLiteProjectionStore
 from shared.regions import default_regions
 from tests.unit.reporting.support import FAST, cadre, message, office, organ, problem_events, referred, visit
 
@@ -125,7 +127,10 @@ def test_generations_are_parts_of_the_store_and_are_swept():
 
 class MachineStopped(MemoryProjectionStore):
     """A store whose provisional parts were all begun before the machine last stopped."""
-    durable: list
+
+    def __init__(self):
+        super().__init__()
+        self.durable: list[str | None] = []  # what make_durable was asked for, in order
 
     def part_intact(self, name: str) -> bool:
         return False
@@ -136,7 +141,6 @@ class MachineStopped(MemoryProjectionStore):
 
 def test_a_generation_begun_before_the_machine_stopped_is_begun_again_and_made_durable_before_the_switch():
     store = MachineStopped()
-    store.durable = []
     generations = Generations(store, "t-reporting-360700")
     assert generations.start_building() == 2
     group = generations.group(2)
@@ -147,6 +151,22 @@ def test_a_generation_begun_before_the_machine_stopped_is_begun_again_and_made_d
     assert store.durable == []
     generations.switch(3)
     assert store.durable == ["g3", None]                 # its rows, then the switch, before any sweep
+
+
+def test_on_sqlite_a_generation_begun_in_an_earlier_boot_is_deleted_and_begun_again(tmp_path):
+    store = SQLiteProjectionStore(f"sqlite:///{tmp_path}/reporting-projections.db")
+    generations = Generations(store, "t-reporting-360700")
+    assert generations.start_building() == 2
+    generations.view(2, building=True).put("visits", {"_id": "a", "_version": 1})
+    assert generations.start_building() == 2             # killed, same boot: resumed
+    Path(store.part_path("g2") + PROVISIONAL).write_text("an earlier boot of the machine")
+    assert generations.start_building() == 3
+    assert not Path(store.part_path("g2")).exists()
+    generations.view(3, building=True).put("visits", {"_id": "a", "_version": 1})
+    generations.switch(3)
+    assert not Path(store.part_path("g3") + PROVISIONAL).exists() and store.part_intact("g3")
+    assert generations.view().get("visits", "a") == {"_id": "a", "_version": 1}
+    store.close()
 
 
 def test_rebuild_switches_only_when_caught_up_and_gives_identical_rows():
