@@ -16,7 +16,6 @@ from __future__ import annotations
 import abc
 import logging
 import threading
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -90,7 +89,7 @@ class Consumer:
         data = registry.decode(event.type, event.schema_version, event.data)
         # A current-version payload comes back as the same dict, and `replace` costs as much as a
         # small payload's whole check.
-        return event if data is event.data else replace(event, data=data)
+        return event if data is event.data else event._replace(data=data)
 
     def run_once(self, timeout: float = 0.5, max_messages: int = 1000) -> int:
         """Poll one batch and fold it; unless the consumer may hold it, write the rows and commit.

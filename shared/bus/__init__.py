@@ -6,16 +6,15 @@ stored checkpoint: a new subscription of the same group resumes after the last `
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 
 class BusUnavailable(Exception):
     """The bus cannot take or give messages right now; the caller retries later."""
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
+    """One message as a subscription returns it (a named tuple: made for every message read)."""
     topic: str
     key: str
     value: bytes

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import marshmallow as ma
@@ -77,7 +76,7 @@ def counted(family: str, stream: str, first: int, n: int, amount=None) -> list[R
 
 def same_event(a: Recorded, b: Recorded) -> bool:
     """Equal as stored facts (the global position is the store's business)."""
-    return replace(a, position=None) == replace(b, position=None)
+    return a._replace(position=None) == b._replace(position=None)
 
 
 # ---------------------------------------------------------------- projections

@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -94,7 +93,7 @@ def test_example_prints_each_event_once_and_resumes_after_its_commits(kafka_boot
 
 def test_example_handles_a_second_stream_version(kafka_bootstrap, unique_name, tmp_path):
     first = organ("organ-0009", "章贡区财政局", "360702", "county")
-    second = replace(first, id="evt-organ-0009-2", version=2, data={**first.data, "name": "章贡区财政局(更名)"})
+    second = first._replace(id="evt-organ-0009-2", version=2, data={**first.data, "name": "章贡区财政局(更名)"})
     topic = topic_for("visits", unique_name)
     bus = KafkaBus(f"kafka://{kafka_bootstrap}")
     try:

@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import replace
 
 import requests
 
@@ -109,7 +108,7 @@ def clone_visits(stack: Stack, count: int) -> dict:
     context.bus.ensure_topics([context.topic])
     context.relay().drain()
     (template,) = context.store.read_stream(first.json["id"])
-    clones = [replace(template, id=new_event_id(), stream=new_id("visit"), position=None,
+    clones = [template._replace(id=new_event_id(), stream=new_id("visit"), position=None,
                       data={**template.data, "people_reached": n % 7, "place_name": f"第{n}村"})
               for n in range(1, count)]
     for start in range(0, len(clones), 500):

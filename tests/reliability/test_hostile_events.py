@@ -5,7 +5,6 @@ genuine events around them exactly. (tests/contract/test_pipeline.py covers the 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from services.reporting.runner import LiveConsumer
 from shared.envelope import new_event_id, to_bytes, to_cloudevent
@@ -16,7 +15,7 @@ from tests.reliability.test_fault_kills import clone_visits
 def hostile_messages(template) -> dict[str, tuple[bytes, str]]:
     """name → (message, the start of the reason its dead letter must give)."""
     def envelope(**changes) -> dict:
-        event = replace(template, id=new_event_id(), stream="visit-" + new_event_id()[:16])
+        event = template._replace(id=new_event_id(), stream="visit-" + new_event_id()[:16])
         return {**to_cloudevent(event), **changes}
 
     def raw(ce: dict) -> bytes:
@@ -56,7 +55,7 @@ def test_hostile_messages_are_dead_lettered_and_reporting_goes_on(backend, procs
     bus = context.bus
     bus.publish(visits, [(f"hostile-{i}", message) for i, (message, _) in enumerate(hostile.values())])
     # …and genuine ones after them, which must be counted.
-    after = [replace(template, id=new_event_id(), stream="visit-" + new_event_id()[:16],
+    after = [template._replace(id=new_event_id(), stream="visit-" + new_event_id()[:16],
                      data={**template.data, "people_reached": 5}) for _ in range(2)]
     bus.publish(visits, [(e.stream, to_bytes(e)) for e in after])
 
