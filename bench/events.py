@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import replace
 from itertools import count
 from pathlib import Path
 from typing import Iterator
@@ -107,6 +106,6 @@ def commands(raw: list[bytes], n: int, per_command: int, tag: str = "") -> list[
     events = list(recorded(raw, n))
     for c, start in enumerate(range(0, len(events), per_command)):
         stream = f"bench{tag}-{c:016x}"
-        chunk = [replace(e, stream=stream, version=v) for v, e in enumerate(events[start:start + per_command], 1)]
+        chunk = [e._replace(stream=stream, version=v) for v, e in enumerate(events[start:start + per_command], 1)]
         out.append((stream, chunk))
     return out
