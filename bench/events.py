@@ -1,7 +1,7 @@
 """The event corpus: a seeded demo campaign, replicated under new ids to any size.
 
 `shared.demo.generate` writes the campaign through the services' own APIs into an embedded backend
-(once per seed, scale and day; cached under var/bench/), and the stored events are read back as
+(once per seed, scale, day and version of the event contracts; cached under var/bench/), and the stored events are read back as
 their CloudEvents bytes — exactly what the relay puts on the bus. `replicate` then yields as many
 events as a benchmark needs: copy k of the corpus, with every aggregate id and event id rewritten
 the same way throughout the copy, so references between records (a visit's cadres, a response's
@@ -9,11 +9,14 @@ campaign) still hold within it.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from itertools import count
 from pathlib import Path
 from typing import Iterator
+
+import orjson
 
 from shared.clock import today
 from shared.envelope import Recorded, from_bytes, to_bytes
@@ -33,13 +36,19 @@ def settings(service: str, data_dir: Path, office_region: str = "360000"):
 
 def corpus(scale: float = 1.0, seed: int = 2010) -> list[bytes]:
     """The demo campaign's events as envelope bytes: visits' then appraisal's, each in store order."""
-    path = CACHE / f"corpus-{seed}-{scale:g}-{today().isoformat()}.jsonl"
+    path = CACHE / f"corpus-{seed}-{scale:g}-{today().isoformat()}-{_contracts()}.jsonl"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         lines = [to_bytes(e) for e in _generate(scale, seed)]
         path.with_suffix(".tmp").write_bytes(b"\n".join(lines) + b"\n")
         path.with_suffix(".tmp").rename(path)
     return path.read_bytes().splitlines()
+
+
+def _contracts() -> str:
+    """A short digest of the event contracts: a corpus made before a type changed is made again."""
+    from shared.contracts import catalog
+    return hashlib.sha256(orjson.dumps(catalog.snapshot(), option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
 
 
 def _generate(scale: float, seed: int) -> list[Recorded]:

@@ -47,12 +47,22 @@ class EventSourcedRepository:
         """The aggregate, rebuilt; 404 if it does not exist, 409 if it is not at `expected_version`."""
         if not id.startswith(cls.stream_prefix + "-"):
             raise NotFound(f"no {cls.__name__} {id}")
-        aggregate = cls.rebuild(id, self.store.read_stream(id))
+        aggregate = cls.rebuild(id, self.history(id))
         if aggregate is None:
             raise NotFound(f"no {cls.__name__} {id}")
         if expected_version is not None and expected_version != aggregate.version:
             raise ConcurrencyError(id, expected_version, aggregate.version)
         return aggregate
+
+    def history(self, id: str) -> Iterator[Recorded]:
+        """A stream's events as its aggregate applies them: payloads recorded with an older schema
+        version upcast to the current one."""
+        for event in self.store.read_stream(id):
+            current = self.registry.get(event.type).version
+            if event.schema_version != current:
+                event = event._replace(data=self.registry.upcast(event.type, event.schema_version, event.data),
+                                       schema_version=current)
+            yield event
 
     def save(self, aggregate: Aggregate) -> list[Recorded]:
         if not aggregate.pending:
@@ -129,7 +139,7 @@ class ViewCatchUp:
                 cls = self.repository.type_of(stream)
             except NotFound:
                 continue
-            aggregate = cls.rebuild(stream, store.read_stream(stream))
+            aggregate = cls.rebuild(stream, self.repository.history(stream))
             if aggregate is not None:
                 self.repository.write_view(aggregate)
         store.set_checkpoint(self.CHECKPOINT, events[-1].position)

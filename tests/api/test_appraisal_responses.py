@@ -2,6 +2,7 @@
 import threading
 
 from services.appraisal.domain.invitations import make_token
+from shared.contracts.appraisal import ratings_by_organ
 from tests.api.appraisal_support import ADMIN, CITY, CLERK, appraisal_app, context, open_campaign
 from tests.backends import token
 
@@ -80,7 +81,7 @@ def test_invitations_paper_batches_and_rejections(backend):
     assert [channel for channel, _ in by_channel] == ["online", "paper", "paper"]
     online = by_channel[0][1]
     assert (online["batch_id"], online["respondent_category"], online["channel"]) == (batch_id, "npc_deputy", "online")
-    assert online["ratings"] == answers["ratings"] and online["organ_opinions"] == answers["organ_opinions"]
+    assert online["ratings"] == ratings_by_organ(answers["ratings"]) and online["organ_opinions"] == answers["organ_opinions"]
     assert all(code not in str(e.data) + e.stream for e in events for code in codes)  # tokens never stored
 
 

@@ -107,16 +107,12 @@ def test_answering_from_an_invitation_link_on_a_phone(service, phone, console):
     event = events[0]
     assert (event["campaign_id"], event["batch_id"], event["respondent_category"], event["channel"]) == (
         campaign, batch, "npc_deputy", "online")
-    assert event["ratings"] == [
-        {"organ_id": "traffic", "dimension": "serving_overall", "level": "satisfied"},
-        {"organ_id": "traffic", "dimension": "work_quality", "level": "basically_satisfied"},
-        {"organ_id": "traffic", "dimension": "service_attitude", "level": "dissatisfied"},
-        {"organ_id": "traffic", "dimension": "cadre_conduct", "level": "unknown"},
-        {"organ_id": "traffic", "dimension": "organ_image", "level": "satisfied"},
-        *[{"organ_id": "tax", "dimension": d, "level": "unknown"}
-          for d in ["serving_overall", "work_quality", "service_attitude", "cadre_conduct", "organ_image"]],
-        {"organ_id": "youth", "dimension": "work_quality", "level": "basically_satisfied"},
-        {"organ_id": "youth", "dimension": "service_attitude", "level": "satisfied"},
+    assert event["ratings"] == [  # one row per organ answered (QuestionnaireSubmitted v2)
+        {"organ_id": "traffic", "serving_overall": "satisfied", "work_quality": "basically_satisfied",
+         "service_attitude": "dissatisfied", "cadre_conduct": "unknown", "organ_image": "satisfied"},
+        {"organ_id": "tax", **{d: "unknown" for d in
+                               ["serving_overall", "work_quality", "service_attitude", "cadre_conduct", "organ_image"]}},
+        {"organ_id": "youth", "work_quality": "basically_satisfied", "service_attitude": "satisfied"},
     ]
     assert event["organ_opinions"] == [{"organ_id": "traffic", "text": "窗口办事排队时间长，建议增加网上预约。"}]
     assert event["overall_opinion"] == "希望各单位公开办事流程和时限。"
@@ -186,8 +182,7 @@ def test_invalid_code_validation_and_closed_campaign(service, phone, console):
     phone.get_by_role("button", name="提交问卷").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("提交成功，感谢您的参与！")
     [event] = submitted(service)
-    assert event["ratings"] == [{"organ_id": "traffic", "dimension": "service_attitude",
-                                 "level": "basically_satisfied"}]
+    assert event["ratings"] == [{"organ_id": "traffic", "service_attitude": "basically_satisfied"}]
     assert event["overall_opinion"] == "简短的意见"
 
     # A closed campaign takes no answers: said so when the link is opened (here in the same tab,
@@ -249,7 +244,7 @@ def test_keyboard_only(service, phone, console):
     expect(phone.get_by_role("heading", level=1)).to_have_text("提交成功，感谢您的参与！")
 
     [event] = submitted(service)
-    assert event["ratings"] == [{"organ_id": "traffic", "dimension": d, "level": level} for d, level in chosen.items()]
+    assert event["ratings"] == [{"organ_id": "traffic", **chosen}]
     assert event["organ_opinions"] == [{"organ_id": "traffic", "text": "键盘输入的意见"}]
     assert event["overall_opinion"] is None
     console.assert_clean()

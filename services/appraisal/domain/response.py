@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.aggregate import Aggregate, InvalidCommand
-from shared.contracts.appraisal import APPRAISAL
+from shared.contracts.appraisal import APPRAISAL, ratings_by_organ
 from services.appraisal.domain.batch import Batch
 from services.appraisal.domain.campaign import Campaign
 
@@ -45,7 +45,7 @@ class Response(Aggregate):
         response._record("QuestionnaireSubmitted", campaign_id=campaign.id, region=campaign.region,
                          questionnaire_version=version, batch_id=batch.id,
                          respondent_category=batch.facts["respondent_category"], channel=batch.channel,
-                         ratings=ratings, organ_opinions=organ_opinions, overall_opinion=overall_opinion,
+                         ratings=ratings_by_organ(ratings), organ_opinions=organ_opinions, overall_opinion=overall_opinion,
                          submitted_on=on, flags=flags or [])
         return response
 

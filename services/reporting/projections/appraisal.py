@@ -66,8 +66,7 @@ class Responses(_Appraisal):
         return {**row, "campaign_id": e["campaign_id"], "region": e["region"], "batch_id": e["batch_id"],
                 "respondent_category": e["respondent_category"], "channel": e["channel"],
                 "questionnaire_version": e["questionnaire_version"], "submitted_on": e["submitted_on"],
-                # Each rating kept as [organ, dimension, level]: a third of the row's size as objects.
-                "ratings": [[r["organ_id"], r["dimension"], r["level"]] for r in e["ratings"]],
+                "ratings": e["ratings"],  # one object per organ, its level on each dimension rated
                 "organ_opinions": e["organ_opinions"], "overall_opinion": e["overall_opinion"],
                 "flags": e["flags"]}
 

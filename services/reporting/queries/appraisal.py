@@ -114,9 +114,21 @@ def scored_campaign(store: ProjectionStore, scope: Scope, campaign_id: str) -> t
     # The ratings stream into the scoring one response at a time; it keeps counts, not answers.
     ratings = ((organ, dimension, r["respondent_category"], level)
                for r in responses_of(store, scope, campaign_id, ["respondent_category", "ratings"])
-               for organ, dimension, level in r["ratings"])
+               for organ, dimension, level in answers(r["ratings"]))
     organs = score_campaign({t["organ_id"]: t["category"] for t in row["targets"]}, ratings, settings)
     return row, settings, organs
+
+
+def answers(ratings: list) -> Iterator[tuple[str, str, str]]:
+    """(organ, dimension, level) of each answer in a response row's ratings: one object per organ
+    (QuestionnaireSubmitted v2), or one [organ, dimension, level] per answer in rows written
+    before v2, which a generation keeps until the next rebuild."""
+    for organ in ratings:
+        if type(organ) is list:
+            yield tuple(organ)
+        else:
+            organ_id = organ["organ_id"]
+            yield from ((organ_id, dimension, level) for dimension, level in organ.items() if dimension != "organ_id")
 
 
 def organs_table(store: ProjectionStore, scope: Scope, campaign_id: str) -> Table:

@@ -2,6 +2,8 @@
 import pytest
 
 from shared.aggregate import DomainError, InvalidCommand
+from shared.contracts.appraisal import APPRAISAL, DIMENSIONS, OrganRatings
+from shared.events import InvalidPayload
 from services.appraisal.domain.batch import Batch, over_returned
 from services.appraisal.domain.campaign import Campaign
 from services.appraisal.domain.response import Response
@@ -24,9 +26,42 @@ def test_a_submission_carries_everything_the_reports_need():
     assert kind == "QuestionnaireSubmitted"
     assert payload == {"campaign_id": campaign.id, "region": "360700", "questionnaire_version": 1,
                        "batch_id": "batch-00000000000000bb", "respondent_category": "farmer_or_resident",
-                       "channel": "paper", "ratings": [RATING],
+                       "channel": "paper",
+                       "ratings": [{"organ_id": "traffic", "work_quality": "basically_satisfied"}],
                        "organ_opinions": [{"organ_id": "court", "text": "立案快"}],
                        "overall_opinion": "总体不错", "submitted_on": "2026-05-20", "flags": ["batch_over_returned"]}
+
+
+def test_the_event_carries_one_row_per_organ_in_the_order_answered():
+    campaign = opened()
+    answers = [{"organ_id": "court", "dimension": "work_quality", "level": "satisfied"},
+               {"organ_id": "traffic", "dimension": "organ_image", "level": "unknown"},
+               {"organ_id": "court", "dimension": "cadre_conduct", "level": "dissatisfied"}]
+    assert submit(campaign, ratings=answers).pending[0][1]["ratings"] == [
+        {"organ_id": "court", "work_quality": "satisfied", "cadre_conduct": "dissatisfied"},
+        {"organ_id": "traffic", "organ_image": "unknown"}]
+
+
+def test_a_v1_questionnaire_reads_as_v2():
+    v1 = {"campaign_id": "campaign-1", "region": "360700", "questionnaire_version": 1, "batch_id": "batch-1",
+          "respondent_category": "retiree", "channel": "online", "organ_opinions": [], "overall_opinion": None,
+          "submitted_on": "2026-05-20", "flags": [],
+          "ratings": [{"organ_id": "court", "dimension": "work_quality", "level": "satisfied"},
+                      {"organ_id": "court", "dimension": "organ_image", "level": "basically_satisfied"},
+                      {"organ_id": "traffic", "dimension": "work_quality", "level": "unknown"}]}
+    assert APPRAISAL.decode("QuestionnaireSubmitted", 1, v1) == {**v1, "ratings": [
+        {"organ_id": "court", "work_quality": "satisfied", "organ_image": "basically_satisfied"},
+        {"organ_id": "traffic", "work_quality": "unknown"}]}
+
+
+@pytest.mark.parametrize("ratings", [None, [{"organ_id": "court"}], ["court"], "court"])
+def test_a_v1_questionnaire_that_cannot_be_upcast_is_refused_as_invalid(ratings):
+    with pytest.raises(InvalidPayload, match="not a valid v1 payload"):
+        APPRAISAL.decode("QuestionnaireSubmitted", 1, {"campaign_id": "campaign-1", "ratings": ratings})
+
+
+def test_an_organs_row_names_every_dimension_and_nothing_else():
+    assert set(OrganRatings._declared_fields) == {"organ_id", *DIMENSIONS}
 
 
 def test_an_answer_is_tied_to_the_version_it_answered():

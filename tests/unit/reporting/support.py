@@ -18,9 +18,9 @@ _ids = itertools.count(1)
 def recorded(family: str, type_: str, stream: str, version: int, data: dict, region: str | None = None) -> Recorded:
     """A stored event whose payload went through the contract (validated, JSON-ready); the
     envelope's region is the payload's unless given."""
-    _, payload = REGISTRIES[family].encode(type_, data)
+    schema_version, payload = REGISTRIES[family].encode(type_, data)
     region = region or data["region"]
-    return Recorded(id=f"e{next(_ids)}", family=family, type=type_, schema_version=1, stream=stream,
+    return Recorded(id=f"e{next(_ids)}", family=family, type=type_, schema_version=schema_version, stream=stream,
                     version=version, data=payload, time=datetime(2026, 10, 1, tzinfo=timezone.utc), region=region,
                     tier=tier_of(region), source=f"/shuangwan/{family}/360700")
 
@@ -157,7 +157,7 @@ def response(stream: str, campaign_id: str, region: str, batch_id: str, category
     ratings = []
     for organ_id, level in levels.items():
         per_dimension = level if isinstance(level, dict) else {d: level for d in DIMENSION_CODES}
-        ratings += [{"organ_id": organ_id, "dimension": d, "level": lv} for d, lv in per_dimension.items()]
+        ratings.append({"organ_id": organ_id, **per_dimension})
     return recorded("appraisal", "QuestionnaireSubmitted", stream, 1, dict(
         campaign_id=campaign_id, region=region, questionnaire_version=1, batch_id=batch_id,
         respondent_category=category, channel=channel, ratings=ratings,

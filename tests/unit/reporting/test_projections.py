@@ -6,8 +6,8 @@ from shared.contracts.appraisal import APPRAISAL
 from shared.contracts.samples import sample
 from shared.contracts.visits import VISITS
 from shared.envelope import Recorded
-from tests.unit.reporting.support import (batch, cadre, campaign_events, cancel, organ, recorded, report, response,
-                                          visit)
+from tests.unit.reporting.support import (DIMENSION_CODES, batch, cadre, campaign_events, cancel, organ, recorded,
+                                          report, response, visit)
 
 
 def fold(*events: Recorded) -> dict:
@@ -97,7 +97,7 @@ def test_responses_and_opinions_keep_nothing_that_identifies():
     )
     assert rows["batches"]["batch-1"]["channel"] == "online" and rows["batches"]["batch-1"]["issued"] == 10
     answer = rows["responses"]["response-1"]
-    assert answer["ratings"][0] == ["organ-a", "serving_overall", "satisfied"] and len(answer["ratings"]) == 5
+    assert answer["ratings"] == [{"organ_id": "organ-a", **{d: "satisfied" for d in DIMENSION_CODES}}]
     opinion = rows["opinions"]["opinion-1"]
     assert opinion["hidden"] and opinion["text"] == "窗口排队太久"
     assert not {"ip_hash", "device_hash", "phone_hash"} & set(opinion)

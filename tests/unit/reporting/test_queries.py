@@ -6,8 +6,8 @@ from fractions import Fraction
 import pytest
 
 from services.reporting.domain.periods import Period
-from services.reporting.queries.appraisal import (ResultsSealed, campaigns_table, dimensions_table, opinions_table,
-                                                  organs_table, responses_table)
+from services.reporting.queries.appraisal import (ResultsSealed, answers, campaigns_table, dimensions_table,
+                                                  opinions_table, organs_table, responses_table)
 from services.reporting.queries.overview import overview_table
 from services.reporting.queries.problems import overdue_table, problems_table
 from services.reporting.queries.scope import Scope
@@ -164,6 +164,17 @@ def test_organ_scores_grades_and_ranks():
     dims = dimensions_table(rows, scope(), CAMPAIGN)
     assert len(dims.rows) == 15
     assert {(r["key"], r["dimension"]): r["composite"] for r in dims.rows}[("organ-z", "work_quality")] == 75
+
+
+def test_response_rows_written_before_questionnaires_v2_score_the_same():
+    rows = loaded("360700", appraisal_events()).rows()
+    before = organs_table(rows, scope(), CAMPAIGN).rows
+    # as rows were written until QuestionnaireSubmitted v2: one [organ, dimension, level] per answer
+    old = [{**r, "ratings": [list(a) for a in answers(r["ratings"])]} for r in rows.find("responses")]
+    rows.put_many("responses", old)
+    assert sum(len(r["ratings"]) for r in rows.find("responses")) == 60  # 4 responses × 3 organs × 5
+    assert all(type(a) is list for r in rows.find("responses") for a in r["ratings"])
+    assert organs_table(rows, scope(), CAMPAIGN).rows == before
 
 
 def test_response_rates_by_category_channel_and_batch():
