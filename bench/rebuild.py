@@ -51,7 +51,7 @@ def reporting_settings(data_dir: Path, bus_url: str | None = None, projection_ur
 def timed_rebuild(settings) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak RSS in MB) of one rebuild; meant to run in a fresh interpreter.
     CPU time varies far less than wall time on a shared machine: it compares code versions.
-    On the embedded backend the rebuild reads each topic in a worker process of its own: the CPU
+    On the embedded backend the rebuild runs a worker process per lane of the streams: the CPU
     seconds are theirs and this process's, and the RSS is this process's peak plus each of its
     child processes' own peak (read every 0.1 s while it runs): at least what they held at once,
     and at most that plus what one of them gained in its last tenth of a second."""
@@ -94,7 +94,7 @@ def _children() -> list[int]:
 def timed_read(bus_url: str, topics: list[str]) -> float:
     """Seconds to read every message of `topics` off the bus and parse each envelope's JSON, and
     nothing else, in one process: a ceiling for a rebuild in one process on this machine (the
-    embedded rebuild reads each topic in a process of its own). Meant for a fresh interpreter."""
+    embedded rebuild shares the streams among processes). Meant for a fresh interpreter."""
     import orjson
 
     from shared.backends import event_bus

@@ -10,14 +10,19 @@ the rows when asked, so they cannot drift.
 
 Messages that cannot be decoded (not an envelope, unknown type or version, invalid payload)
 are written to the `dead_letters` collection with the reason, and the consumer goes on.
+
+A `Lane` shares one group's work among consumers in several processes (a rebuild on the
+embedded bus): each reads every message, and decodes and applies only those of the streams in
+its lane. Every row belongs to one stream, so lanes never write the same row.
 """
 from __future__ import annotations
 
 import abc
 import logging
 import threading
+import zlib
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from shared.bus import BusUnavailable, EventBus, Message, Subscription
 from shared.envelope import MalformedEnvelope, Recorded, from_bytes
@@ -47,19 +52,34 @@ class Projection(abc.ABC):
         """The row after `event` (row is None for the aggregate's first event here)."""
 
 
+class Lane(NamedTuple):
+    """Lane `index` of `count`: the streams whose key hashes to `index`, consumed under a group of
+    its own (`group`), whose checkpoints the bus merges into the shared group's when all are done."""
+    index: int
+    count: int
+
+    def holds(self, key: str) -> bool:
+        return zlib.crc32(key.encode()) % self.count == self.index  # stable across processes, unlike hash()
+
+    def group(self, shared: str) -> str:
+        return f"{shared}#{self.index}/{self.count}"
+
+
 class Consumer:
     def __init__(self, bus: EventBus, topics: Sequence[str], group: str,
                  registries: Mapping[str, EventRegistry], store: ProjectionStore,
                  projections: Iterable[Projection], accept: Callable[[Recorded], bool] = lambda e: True,
-                 hold: int = 0):
+                 hold: int = 0, lane: Lane | None = None):
         """`hold`: how many bytes of messages the consumer may fold before it writes the rows and
         commits the checkpoint; 0 writes after every poll. A rebuild holds several polls: a row
         that several events change is written once, and a store writes many rows together more
         cheaply than a few at a time (SQLite: rows with random ids share pages). Held rows are
         written when the bound is reached and after any empty poll (so a consumer that has caught
         up holds nothing), or by `flush`; a consumer stopped meanwhile loses nothing, since the
-        messages behind them are not committed."""
-        self.bus, self.topics, self.group = bus, list(topics), group
+        messages behind them are not committed. With a `lane`, consumes that lane of `group`
+        under the lane's own group."""
+        self.bus, self.topics, self.lane = bus, list(topics), lane
+        self.group = group if lane is None else lane.group(group)
         self.registries, self.store = dict(registries), store
         self.projections = list(projections)
         collections = [p.collection for p in self.projections]
@@ -99,6 +119,9 @@ class Consumer:
             self.flush()
             return 0
         self._uncommitted = True
+        handled = len(messages)
+        if self.lane is not None:
+            messages = [m for m in messages if self.lane.holds(m.key)]  # before any is decoded
         events, dead = [], []
         for message in messages:
             try:
@@ -116,7 +139,7 @@ class Consumer:
         if self._held_bytes >= self.hold:
             self.flush()
         CONSUMED.labels(self.group).inc(len(events))
-        return len(messages)
+        return handled
 
     def _fold(self, events: Iterable[Recorded]) -> None:
         """Fold `events` into the rows held, reading from the store those not held yet."""

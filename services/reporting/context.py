@@ -11,7 +11,7 @@ from services.reporting.projections import PROJECTIONS
 from shared import backends
 from shared.bus import EventBus, topic_for
 from shared.config import Settings
-from shared.consumer import Consumer
+from shared.consumer import Consumer, Lane
 from shared.contracts.appraisal import APPRAISAL
 from shared.contracts.visits import VISITS
 from shared.projections import ProjectionStore
@@ -48,14 +48,13 @@ class ReportingContext:
         """The consumer group feeding one generation of this office's projections."""
         return self.generations.group(generation)
 
-    def consumer(self, generation: int, topics: list[str] | None = None, hold: int = 0,
-                 building: bool = False) -> Consumer:
-        """A consumer filling `generation` from `topics` (all of them by default), keeping only
-        events within this office's jurisdiction; `hold` as `Consumer` takes it, `building` as
+    def consumer(self, generation: int, hold: int = 0, building: bool = False, lane: Lane | None = None) -> Consumer:
+        """A consumer filling `generation` from every topic, keeping only events within this
+        office's jurisdiction; `hold` and `lane` as `Consumer` takes them, `building` as
         `Generations.view` does."""
-        return Consumer(self.bus, topics or self.topics, self.group(generation), REGISTRIES,
+        return Consumer(self.bus, self.topics, self.group(generation), REGISTRIES,
                         self.generations.view(generation, building), PROJECTIONS,
-                        accept=keeps(self.settings.office_region), hold=hold)
+                        accept=keeps(self.settings.office_region), hold=hold, lane=lane)
 
     def rows(self) -> ProjectionStore:
         """The generation queries read: the active one."""

@@ -60,6 +60,32 @@ class SQLiteBus(EventBus):
     def subscribe(self, topics: Sequence[str], group: str) -> Subscription:
         return _SQLiteSubscription(self._db, list(topics), group)
 
+    # Groups that share one group's work (lanes: see shared/consumer.py), on this bus alone: here a
+    # checkpoint is one offset per topic, and processes on one machine share the file.
+
+    def start_lanes(self, group: str, lanes: Sequence[str], topics: Sequence[str]) -> None:
+        """Each lane group without a checkpoint on a topic starts at `group`'s."""
+        with transaction(self._db.get()) as conn:
+            conn.executemany("INSERT OR IGNORE INTO checkpoints (grp, topic, offset) "
+                             "SELECT ?, topic, offset FROM checkpoints WHERE grp = ? AND topic = ?",
+                             [(lane, group, t) for lane in lanes for t in topics])
+
+    def join_lanes(self, group: str, lanes: Sequence[str], topics: Sequence[str]) -> None:
+        """`group`'s checkpoint on each topic becomes the lowest of its lanes' (what every lane has
+        consumed; a lane that never committed counts as `group`'s own), and every `<group>#…` lane
+        group is forgotten, those of an earlier number of lanes too."""
+        with transaction(self._db.get()) as conn:
+            for t in topics:
+                row = conn.execute("SELECT offset FROM checkpoints WHERE grp = ? AND topic = ?", (group, t)).fetchone()
+                start = row[0] if row else 0
+                found = dict(conn.execute(f"SELECT grp, offset FROM checkpoints WHERE topic = ? AND grp IN "
+                                          f"({','.join('?' * len(lanes))})", (t, *lanes)).fetchall())
+                offset = min(found.get(lane, start) for lane in lanes)
+                if offset != start:
+                    conn.execute("INSERT INTO checkpoints (grp, topic, offset) VALUES (?, ?, ?) "
+                                 "ON CONFLICT(grp, topic) DO UPDATE SET offset = excluded.offset", (group, t, offset))
+            conn.execute("DELETE FROM checkpoints WHERE substr(grp, 1, ?) = ?", (len(group) + 1, group + "#"))
+
     def close(self) -> None:
         self._db.close()
 

@@ -59,7 +59,7 @@ def test_rebuild_gives_identical_projections(system):
     letters = city.get("/reports/dead-letters", role="admin")["items"]
     assert len(letters) == 1 and letters[0]["reason"].startswith("MalformedEnvelope")
 
-    assert rebuild(city.context, processes=2) == 2  # on the embedded bus, a process per topic
+    assert rebuild(city.context, processes=2) == 2  # on the embedded bus, two processes, a lane each
     assert comparable(city.rows()) == before
     assert [city.get(path) for path in reports] == answers
     generations = city.get("/reports/generations", role="admin")

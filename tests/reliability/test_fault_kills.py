@@ -177,9 +177,9 @@ def test_the_reporting_consumer_killed_while_consuming_and_rebuilding_counts_exa
 
 
 def test_a_rebuild_whose_worker_process_is_killed_fails_and_the_next_one_resumes(embedded, procs):
-    """On the embedded bus a rebuild reads each topic in a process of its own. One of them killed:
-    the rebuild fails, naming it; queries keep answering from the old generation; the next rebuild
-    resumes it and the figures come out exact."""
+    """On the embedded bus a rebuild shares the streams among processes, a lane each. One of them
+    killed: the rebuild fails, naming it; queries keep answering from the old generation; the next
+    rebuild resumes every lane and the figures come out exact."""
     count = COUNTS["embedded"]
     stack = Stack(embedded, procs)
     expected = clone_visits(stack, count)
@@ -198,14 +198,14 @@ def test_a_rebuild_whose_worker_process_is_killed_fails_and_the_next_one_resumes
     thread = threading.Thread(target=run)
     thread.start()
 
-    def visits_worker_writing():
-        found = [p for p in multiprocessing.active_children() if "visits" in p.name]
-        return found and context.generations.view(2).count("visits") > 0 and found[0]
+    def a_worker_writing():
+        found = [p for p in multiprocessing.active_children() if p.name.startswith("rebuild lane")]
+        return len(found) == 2 and context.generations.view(2).count("visits") > 0 and found[0]
 
-    worker = wait_until(visits_worker_writing, 60, "the worker reading the visits topic to write rows", interval=0.05)
+    worker = wait_until(a_worker_writing, 60, "the rebuild's workers to write rows", interval=0.05)
     os.kill(worker.pid, signal.SIGKILL)
     thread.join(120)
-    assert "code -9" in str(outcome.get("error")), outcome
+    assert f"{worker.name} exited with code -9" in str(outcome.get("error")), outcome
     assert context.generations.view(2).count("visits") < count
     meta = context.generations.read()
     assert (meta["active"], meta["building"]) == (1, 2)

@@ -1,6 +1,8 @@
-"""The embedded bus's own bound (beyond the bus contract): a poll hands over a bounded number of bytes."""
+"""The embedded bus beyond the bus contract: a poll hands over a bounded number of bytes, and lanes
+of a group start from its checkpoint and give it back the lowest of theirs."""
 from shared.bus import sqlite as sqlite_bus
 from shared.bus.sqlite import SQLiteBus
+from shared.consumer import Lane
 
 
 def test_a_poll_stops_at_its_byte_bound_but_always_hands_over_a_message(tmp_path, monkeypatch):
@@ -13,4 +15,51 @@ def test_a_poll_stops_at_its_byte_bound_but_always_hands_over_a_message(tmp_path
         assert sub.poll(timeout=0.1) == []
     # 400 + 400 fit in 1000 bytes, a third would not; 2,500 bytes alone exceed the bound, and come alone.
     assert sizes == [[400, 400], [400], [2500], [10]]
+    bus.close()
+
+
+def consumed_to(bus: SQLiteBus, group: str, topics: list[str], n: int) -> None:
+    """Poll `n` messages as `group` and commit."""
+    with bus.subscribe(topics, group) as sub:
+        got = []
+        while len(got) < n:
+            got += sub.poll(timeout=0.1, max_messages=n - len(got))
+        sub.commit()
+
+
+def positions(bus: SQLiteBus, group: str, topics: list[str]) -> list[int]:
+    with bus.subscribe(topics, group) as sub:
+        return [m.offset for m in sub.poll(timeout=0.1, max_messages=1000)]
+
+
+def test_lanes_start_at_the_groups_checkpoint_and_give_back_the_lowest_of_theirs(tmp_path):
+    bus = SQLiteBus(f"sqlite:///{tmp_path}/bus.db")
+    bus.publish("a", [(f"k{i}", b"x") for i in range(10)])
+    bus.publish("b", [(f"k{i}", b"y") for i in range(4)])
+    consumed_to(bus, "g", ["a"], 3)                       # g had read 3 of a, none of b
+    lanes = [Lane(i, 3).group("g") for i in range(3)]
+    assert lanes == ["g#0/3", "g#1/3", "g#2/3"]
+    bus.start_lanes("g", lanes, ["a", "b"])
+    assert [len(positions(bus, lane, ["a"])) for lane in lanes] == [7, 7, 7]
+
+    consumed_to(bus, lanes[0], ["a", "b"], 11)            # everything
+    consumed_to(bus, lanes[1], ["a", "b"], 5)             # 5 more of a (ahead of b's, in offset order)
+    bus.join_lanes("g", lanes, ["a", "b"])                # lane 2 never committed: counts as g's own
+    assert len(positions(bus, "g", ["a"])) == 7 and len(positions(bus, "g", ["b"])) == 4
+    assert len(positions(bus, lanes[0], ["a", "b"])) == 14  # lanes forgotten: a lane group starts afresh
+
+    bus.start_lanes("g", lanes, ["a", "b"])
+    consumed_to(bus, lanes[0], ["a", "b"], 11)
+    consumed_to(bus, lanes[1], ["a", "b"], 2)
+    consumed_to(bus, lanes[2], ["a", "b"], 11)
+    bus.join_lanes("g", lanes, ["a", "b"])                # the slowest lane: 2 past g's 3 on a, none of b
+    assert len(positions(bus, "g", ["a"])) == 5 and len(positions(bus, "g", ["b"])) == 4
+
+    bus.start_lanes("g", lanes, ["a", "b"])
+    for lane in lanes:
+        consumed_to(bus, lane, ["a", "b"], 9)
+    bus.start_lanes("g", ["g#0/2"], ["a"])                # a lane of an earlier count, left behind
+    bus.join_lanes("g", lanes, ["a", "b"])
+    assert positions(bus, "g", ["a", "b"]) == []
+    assert len(positions(bus, "g#0/2", ["a"])) == 10      # forgotten too
     bus.close()

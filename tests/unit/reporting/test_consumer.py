@@ -10,6 +10,7 @@ from services.reporting.domain.jurisdiction import child_of, keeps
 from services.reporting.generations import Generations
 from services.reporting.runner import LiveConsumer, StallWatch, catch_up, rebuild
 from shared.bus.memory import MemoryBus
+from shared.consumer import Lane
 from shared.projections.memory import MemoryProjectionStore
 from shared.projections.sqlite import PROVISIONAL, SQLiteProjectionStore
 from shared.regions import default_regions
@@ -208,6 +209,27 @@ def test_a_killed_rebuild_resumes_where_it_stopped():
     fresh = office("360700", bus)
     rebuild(fresh, poll_timeout=FAST)
     assert everything(ctx) == everything(fresh)
+
+
+def test_lanes_of_a_rebuild_apply_only_their_streams_and_together_give_the_same_rows():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+    LiveConsumer(ctx, FAST).catch_up()
+    generation = ctx.generations.start_building()
+    lanes = [Lane(i, 3) for i in range(3)]
+    applied = {}
+    for lane in lanes:
+        consumer = ctx.consumer(generation, lane=lane)
+        assert consumer.group == f"{ctx.group(generation)}#{lane.index}/3"
+        assert catch_up(consumer, timeout=FAST) == len(EVENTS)  # each reads every message…
+        applied[lane] = consumer.applied                          # …and applies those of its streams
+        consumer.close()
+    streams = [e.stream for e in EVENTS]
+    assert applied == {lane: sum(map(lane.holds, streams)) for lane in lanes}
+    assert all(applied.values()) and sum(applied.values()) == len(EVENTS)
+    ctx.generations.switch(generation)
+    assert everything(ctx) == everything(caught_up(bus))
 
 
 def test_a_holding_consumer_writes_and_commits_only_past_its_bound_or_when_idle():
