@@ -90,12 +90,10 @@ def from_cloudevent(ce: dict) -> Recorded:
         data = ce["data"]
         if not isinstance(data, dict):
             raise MalformedEnvelope("data is not a JSON object")
-        return Recorded(
-            id=str(ce["id"]), family=family, type=name, schema_version=int(ce["dataversion"]),
-            stream=str(ce["subject"]), version=int(ce["streamversion"]), data=data,
-            time=_parse_time(ce["time"]), region=str(ce["region"]), tier=str(ce["tier"]),
-            source=str(ce["source"]),
-        )
+        # (positionally, in the fields' order: a named tuple is made faster so than from keywords)
+        return Recorded(str(ce["id"]), family, name, int(ce["dataversion"]), str(ce["subject"]),
+                        int(ce["streamversion"]), data, _parse_time(ce["time"]), str(ce["region"]),
+                        str(ce["tier"]), str(ce["source"]))
     except MalformedEnvelope:
         raise
     except (KeyError, TypeError, ValueError) as exc:
@@ -119,7 +117,7 @@ def _iso(t: datetime) -> str:
 
 
 def _parse_time(s: str) -> datetime:
-    t = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    t = datetime.fromisoformat(s)  # (Python 3.11 reads a "Z" as UTC)
     if t.tzinfo is None:
         raise ValueError("time without offset")
-    return t.astimezone(timezone.utc)
+    return t if t.tzinfo is timezone.utc else t.astimezone(timezone.utc)
