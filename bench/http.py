@@ -117,6 +117,7 @@ class Services:
 
     def questionnaire_bodies(self, count: int) -> list[str]:
         """`count` online questionnaires, each with a fresh invitation code, answered as the demo's were."""
+        from shared.contracts.appraisal import rating_answers
         from shared.eventstore.sqlite import SQLiteEventStore
         store = SQLiteEventStore(f"sqlite:///{self.work}/appraisal-events.db")
         answers = [e.data for e in store.read_after(0, 100_000) if e.type == "QuestionnaireSubmitted"]
@@ -132,7 +133,9 @@ class Services:
         bodies = []
         for i, token in enumerate(tokens):
             a = answers[i % len(answers)]
-            body = {"token": token, "ratings": a["ratings"], "organ_opinions": a["organ_opinions"]}
+            # (the API takes one object per answer; the event has one per organ)
+            ratings = [{"organ_id": o, "dimension": d, "level": level} for o, d, level in rating_answers(a["ratings"])]
+            body = {"token": token, "ratings": ratings, "organ_opinions": a["organ_opinions"]}
             if a.get("overall_opinion"):
                 body["overall_opinion"] = a["overall_opinion"]
             bodies.append(json.dumps(body, ensure_ascii=False))

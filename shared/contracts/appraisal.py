@@ -21,6 +21,8 @@ Conventions every type follows, so a consumer never needs a lookup:
 - no event carries who answered; identifiers kept against duplicates (IP, device, phone) are
   keyed hashes (HMAC-SHA256 with the office's secret hash key), never the raw value.
 """
+from typing import Iterator
+
 from marshmallow import fields, validate
 
 from shared.events import EventRegistry, Schema
@@ -283,6 +285,15 @@ def ratings_by_organ(ratings: list[dict]) -> list[dict]:
     for r in ratings:
         rows.setdefault(r["organ_id"], {"organ_id": r["organ_id"]})[r["dimension"]] = r["level"]
     return list(rows.values())
+
+
+def rating_answers(rows: list[dict]) -> Iterator[tuple[str, str, str]]:
+    """(organ_id, dimension, level) of each answer in `OrganRatings` rows: `ratings_by_organ` undone."""
+    for row in rows:
+        organ_id = row["organ_id"]
+        for dimension, level in row.items():
+            if dimension != "organ_id":
+                yield organ_id, dimension, level
 
 
 class OrganOpinion(Schema):

@@ -11,7 +11,7 @@ from services.reporting.queries.scope import Scope, label_columns
 from services.reporting.queries.tables import Column, Table, group
 from shared.aggregate import DomainError, NotFound
 from shared.contracts.appraisal import (CAMPAIGN_STATUSES, CHANNELS, DIMENSIONS, GRADES, OPINION_FLAGS,
-                                        ORGAN_CATEGORIES, RESPONDENT_CATEGORIES)
+                                        ORGAN_CATEGORIES, RESPONDENT_CATEGORIES, rating_answers)
 from shared.projections import ProjectionStore
 from shared.regions import within
 
@@ -123,12 +123,9 @@ def answers(ratings: list) -> Iterator[tuple[str, str, str]]:
     """(organ, dimension, level) of each answer in a response row's ratings: one object per organ
     (QuestionnaireSubmitted v2), or one [organ, dimension, level] per answer in rows written
     before v2, which a generation keeps until the next rebuild."""
-    for organ in ratings:
-        if type(organ) is list:
-            yield tuple(organ)
-        else:
-            organ_id = organ["organ_id"]
-            yield from ((organ_id, dimension, level) for dimension, level in organ.items() if dimension != "organ_id")
+    if ratings and type(ratings[0]) is list:
+        return map(tuple, ratings)
+    return rating_answers(ratings)
 
 
 def organs_table(store: ProjectionStore, scope: Scope, campaign_id: str) -> Table:
