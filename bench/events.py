@@ -1,11 +1,11 @@
 """The event corpus: a seeded demo campaign, replicated under new ids to any size.
 
 `shared.demo.generate` writes the campaign through the services' own APIs into an embedded backend
-(once per seed, scale, day and version of the event contracts; cached under var/bench/), and the stored events are read back as
-their CloudEvents bytes — exactly what the relay puts on the bus. `replicate` then yields as many
-events as a benchmark needs: copy k of the corpus, with every aggregate id and event id rewritten
-the same way throughout the copy, so references between records (a visit's cadres, a response's
-campaign) still hold within it.
+(once per seed, scale, day and version of the event contracts; cached under var/bench/), and the
+stored events are read back as their CloudEvents bytes — exactly what the relay puts on the bus.
+`replicate` then yields as many events as a benchmark needs: copy k of the corpus, with every
+aggregate id and event id rewritten the same way throughout the copy, so references between
+records (a visit's cadres, a response's campaign) still hold within it.
 """
 from __future__ import annotations
 

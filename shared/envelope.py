@@ -90,7 +90,7 @@ def from_cloudevent(ce: dict) -> Recorded:
         data = ce["data"]
         if not isinstance(data, dict):
             raise MalformedEnvelope("data is not a JSON object")
-        # (positionally, in the fields' order: a named tuple is made faster so than from keywords)
+        # (arguments by position, in the fields' order: a named tuple is made faster so than by keyword)
         return Recorded(str(ce["id"]), family, name, int(ce["dataversion"]), str(ce["subject"]),
                         int(ce["streamversion"]), data, _parse_time(ce["time"]), str(ce["region"]),
                         str(ce["tier"]), str(ce["source"]))

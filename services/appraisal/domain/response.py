@@ -45,8 +45,8 @@ class Response(Aggregate):
         response._record("QuestionnaireSubmitted", campaign_id=campaign.id, region=campaign.region,
                          questionnaire_version=version, batch_id=batch.id,
                          respondent_category=batch.facts["respondent_category"], channel=batch.channel,
-                         ratings=ratings_by_organ(ratings), organ_opinions=organ_opinions, overall_opinion=overall_opinion,
-                         submitted_on=on, flags=flags or [])
+                         ratings=ratings_by_organ(ratings), organ_opinions=organ_opinions,
+                         overall_opinion=overall_opinion, submitted_on=on, flags=flags or [])
         return response
 
     def on_QuestionnaireSubmitted(self, e: dict) -> None:
