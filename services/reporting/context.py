@@ -48,13 +48,14 @@ class ReportingContext:
         """The consumer group feeding one generation of this office's projections."""
         return self.generations.group(generation)
 
-    def consumer(self, generation: int, hold: int = 0, building: bool = False, lane: Lane | None = None) -> Consumer:
+    def consumer(self, generation: int, hold: int = 0, building: bool = False, lane: Lane | None = None,
+                 fresh: bool = False) -> Consumer:
         """A consumer filling `generation` from every topic, keeping only events within this
-        office's jurisdiction; `hold` and `lane` as `Consumer` takes them, `building` as
+        office's jurisdiction; `hold`, `lane` and `fresh` as `Consumer` takes them, `building` as
         `Generations.view` does."""
         return Consumer(self.bus, self.topics, self.group(generation), REGISTRIES,
                         self.generations.view(generation, building), PROJECTIONS,
-                        accept=keeps(self.settings.office_region), hold=hold, lane=lane)
+                        accept=keeps(self.settings.office_region), hold=hold, lane=lane, fresh=fresh)
 
     def rows(self) -> ProjectionStore:
         """The generation queries read: the active one."""

@@ -85,11 +85,14 @@ def rebuild(context: ReportingContext, progress: Progress | None = None, poll_ti
     context.bus.ensure_topics(context.topics)
     generation = context.generations.start_building()
     log.info("building generation %s (group %s)", generation, context.group(generation))
+    # A generation without rows yet is written by this rebuild alone (see `Consumer`'s `fresh`);
+    # one a killed rebuild left is not.
+    fresh = generation not in context.generations.known()
     lanes = rebuild_lanes(context, processes)
     if lanes == 1:
-        fill(context, generation, progress=progress, poll_timeout=poll_timeout)
+        fill(context, generation, progress=progress, poll_timeout=poll_timeout, fresh=fresh)
     else:
-        fill_in_lanes(context, generation, lanes, progress, poll_timeout)
+        fill_in_lanes(context, generation, lanes, progress, poll_timeout, fresh)
     replaced = context.generations.switch(generation)
     dropped = context.generations.sweep()
     log.info("generation %s active (replaced %s; dropped %s)", generation, replaced, dropped)
@@ -121,9 +124,9 @@ def rebuild_lanes(context: ReportingContext, processes: int | None = None) -> in
 
 
 def fill(context: ReportingContext, generation: int, lane: Lane | None = None, progress: Progress | None = None,
-         poll_timeout: float = 0.5) -> None:
+         poll_timeout: float = 0.5, fresh: bool = False) -> None:
     """Consume every topic (or one `lane` of it) into `generation` until caught up."""
-    consumer = context.consumer(generation, hold=REBUILD_HOLD, building=True, lane=lane)
+    consumer = context.consumer(generation, hold=REBUILD_HOLD, building=True, lane=lane, fresh=fresh)
 
     collected = time.monotonic()
 
@@ -152,7 +155,7 @@ def fill(context: ReportingContext, generation: int, lane: Lane | None = None, p
 
 
 def fill_in_lanes(context: ReportingContext, generation: int, lanes: int, progress: Progress | None,
-                  poll_timeout: float) -> None:
+                  poll_timeout: float, fresh: bool = False) -> None:
     """`fill` each lane of the streams in a process of its own, wait for them all, then give the
     generation's group the checkpoint that all of them have reached.
 
@@ -166,8 +169,8 @@ def fill_in_lanes(context: ReportingContext, generation: int, lanes: int, progre
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or sockets forked
     queue = spawn.Queue()
     workers = [spawn.Process(target=_fill_lane, name=f"rebuild lane {lane.index + 1} of {lanes}", daemon=True,
-                             args=(context.settings, context.regions, generation, lane, poll_timeout, queue,
-                                   os.getpid()))
+                             args=(context.settings, context.regions, generation, lane, poll_timeout, fresh,
+                                   queue, os.getpid()))
                for lane in all_lanes]
     for worker in workers:
         worker.start()
@@ -222,7 +225,8 @@ def _queued_error(queue) -> BaseException | None:
     return None
 
 
-def _fill_lane(settings, regions, generation: int, lane: Lane, poll_timeout: float, queue, parent: int) -> None:
+def _fill_lane(settings, regions, generation: int, lane: Lane, poll_timeout: float, fresh: bool, queue,
+               parent: int) -> None:
     """One process of `fill_in_lanes`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends the workers
     configure_logging()
@@ -234,7 +238,7 @@ def _fill_lane(settings, regions, generation: int, lane: Lane, poll_timeout: flo
         queue.put((lane.index, handled, remaining, None))
 
     try:
-        fill(context, generation, lane, report, poll_timeout)
+        fill(context, generation, lane, report, poll_timeout, fresh)
     except Exception as exc:
         log.exception("rebuilding lane %s of %s failed", lane.index + 1, lane.count)
         queue.put((lane.index, 0, 0, exc))

@@ -232,6 +232,32 @@ def test_lanes_of_a_rebuild_apply_only_their_streams_and_together_give_the_same_
     assert everything(ctx) == everything(caught_up(bus))
 
 
+def test_a_fresh_consumer_reads_no_row_for_a_first_event_yet_skips_one_delivered_again():
+    bus = MemoryBus()
+    first, *later = problem_events("problem-9", "360702", steps=[referred("2026-10-02", "2026-10-09")])
+    publish(bus, EVENTS + [first])
+    ctx = office("360700", bus)
+    generation = ctx.generations.start_building()
+    consumer = ctx.consumer(generation, fresh=True)
+    asked = []
+    get_many = consumer.store.get_many
+    consumer.store.get_many = lambda collection, ids: get_many(collection, asked.extend(ids) or ids)
+    catch_up(consumer, timeout=FAST)
+    assert set(asked) <= {e.stream for e in EVENTS if e.version > 1}   # no look-up for a first event
+    assert "visit-1" not in asked and "problem-9" not in asked
+
+    publish(bus, later)                 # problem-9 referred: its row written at version 2
+    assert catch_up(consumer, timeout=FAST) == 1
+    asked.clear()
+    publish(bus, [first])               # then its first event again
+    assert catch_up(consumer, timeout=FAST) == 1
+    assert asked == ["problem-9"]       # applied before: its row is read, and the event skipped
+    assert consumer.store.get_many("problems", ["problem-9"])["problem-9"]["_version"] == 2
+    consumer.close()
+    ctx.generations.switch(generation)
+    assert everything(ctx) == everything(caught_up(bus))
+
+
 def test_a_holding_consumer_writes_and_commits_only_past_its_bound_or_when_idle():
     bus = MemoryBus()
     publish(bus, EVENTS)
