@@ -34,7 +34,6 @@ from shared.projections import ProjectionStore
 log = logging.getLogger(__name__)
 
 DEAD_LETTERS = "dead_letters"
-STREAM_BITS = 1 << 23  # a fresh consumer's bitmap of the streams it has applied: 1 MB
 
 
 class Projection(abc.ABC):
@@ -66,6 +65,24 @@ class Lane(NamedTuple):
         return f"{shared}#{self.index}/{self.count}"
 
 
+class _StreamBits:
+    """Streams marked in a bitmap of their hashes (1 MB): it may say yes for a stream never added
+    (its bit set by another), never no for one added."""
+
+    SIZE = 1 << 23
+
+    def __init__(self):
+        self._bits = bytearray(self.SIZE // 8)
+
+    def add(self, stream: str) -> None:
+        bit = hash(stream) % self.SIZE
+        self._bits[bit >> 3] |= 1 << (bit & 7)
+
+    def __contains__(self, stream: str) -> bool:
+        bit = hash(stream) % self.SIZE
+        return bool(self._bits[bit >> 3] & (1 << (bit & 7)))
+
+
 class Consumer:
     def __init__(self, bus: EventBus, topics: Sequence[str], group: str,
                  registries: Mapping[str, EventRegistry], store: ProjectionStore,
@@ -84,9 +101,9 @@ class Consumer:
         writes them (a rebuild's new generation). A stream's first event (version 1) then has no
         row to read, unless the consumer has applied an event of that stream already (a first
         event delivered again): the streams it has applied are marked in a bitmap of their hashes,
-        and a first event is read for only where its stream's bit is set. A bit another stream set
-        costs a read that finds nothing, never a row missed. (A rebuild's look-ups, 1.32 → 0.21
-        CPU seconds for a lane of 1,000,000 events.)"""
+        and a first event's row is read only where its stream's bit is set. A bit another stream
+        set costs a read that finds nothing, never a row missed. (A rebuild's look-ups, 1.32 →
+        0.36 CPU seconds for a lane of 1,000,000 events.)"""
         self.bus, self.topics, self.lane = bus, list(topics), lane
         self.group = group if lane is None else lane.group(group)
         self.registries, self.store = dict(registries), store
@@ -96,7 +113,7 @@ class Consumer:
             raise ValueError(f"two projections of one consumer write one collection: {sorted(collections)}")
         self.accept = accept
         self.hold = hold
-        self._applied_streams = bytearray(STREAM_BITS // 8) if fresh else None  # see `fresh`
+        self._applied_streams = _StreamBits() if fresh else None  # see `fresh`
         self.applied = 0
         self.dead = 0
         self._subscription: Subscription | None = None
@@ -117,7 +134,7 @@ class Consumer:
         if registry is None:
             raise UnknownEventType(f"unknown event family {event.family!r}")
         data = registry.decode(event.type, event.schema_version, event.data)
-        # A current-version payload comes back as the same dict, and `replace` costs as much as a
+        # A current-version payload comes back as the same dict, and `_replace` costs as much as a
         # small payload's whole check.
         return event if data is event.data else event._replace(data=data)
 
@@ -172,17 +189,14 @@ class Consumer:
                 held[event.stream] = row
         if self._applied_streams is not None:
             for event in events:
-                bit = hash(event.stream) % STREAM_BITS
-                self._applied_streams[bit >> 3] |= 1 << (bit & 7)
+                self._applied_streams.add(event.stream)
         self.applied += len(events)
 
     def _may_have_rows(self, events: list[Recorded]) -> set[str]:
         """The streams of `events` whose rows the store may hold (see `fresh`)."""
         if self._applied_streams is None:
             return {e.stream for e in events}
-        seen = self._applied_streams
-        return {e.stream for e in events
-                if e.version > 1 or seen[(bit := hash(e.stream) % STREAM_BITS) >> 3] & (1 << (bit & 7))}
+        return {e.stream for e in events if e.version > 1 or e.stream in self._applied_streams}
 
     def flush(self) -> None:
         """Write the rows held, all together, then commit the checkpoint past the messages they

@@ -1,10 +1,12 @@
-"""ViewCatchUp (shared/application.py) mends views a crash left behind and leaves current ones alone."""
+"""ViewCatchUp (shared/application.py) mends views a crash left behind and leaves current ones alone;
+the repository rebuilds aggregates from payloads upcast to their types' current versions."""
 from __future__ import annotations
 
 from marshmallow import fields
 
 from shared.aggregate import Aggregate
 from shared.application import VIEWS, EventSourcedRepository, ViewCatchUp
+from shared.envelope import Recorded, new_event_id, utcnow
 from shared.eventstore.memory import MemoryEventStore
 from shared.events import EventRegistry, Schema
 from shared.projections.memory import MemoryProjectionStore
@@ -72,3 +74,42 @@ def test_a_stale_view_is_brought_to_the_stream_version():
 
     ViewCatchUp(repo).run_once()
     assert repo.view("counter-1")["total"] == 5 and repo.view("counter-1")["_version"] == 2
+
+
+# --- events recorded with an older schema version (shared/application.py `history`) ----------
+
+COUNTERS_V2 = EventRegistry("counters")
+
+
+def _amount_to_by(payload: dict) -> dict:
+    return {"region": payload["region"], "by": payload.pop("amount")}
+
+
+COUNTERS_V2.register("Counted", Counted, version=2, upcasters={1: _amount_to_by})  # v1 called `by` `amount`
+
+
+class CounterV2(Counter):
+    events = COUNTERS_V2
+
+
+def counted_v1(stream: str, version: int, amount: int) -> Recorded:
+    return Recorded(id=new_event_id(), family="counters", type="Counted", schema_version=1, stream=stream,
+                    version=version, data={"region": "360702", "amount": amount}, time=utcnow(), region="360702",
+                    tier="county", source="/shuangwan/counters/360000")
+
+
+def test_events_recorded_with_an_older_schema_version_are_upcast_before_they_are_applied():
+    repo = EventSourcedRepository(MemoryEventStore(), COUNTERS_V2, MemoryProjectionStore(), "360000", [CounterV2])
+    repo.store.append("counter-1", 0, [counted_v1("counter-1", 1, 3), counted_v1("counter-1", 2, 4)])
+
+    counter = repo.get(CounterV2, "counter-1")
+    assert (counter.total, counter.version) == (7, 2)
+    assert [e.schema_version for e in repo.history("counter-1")] == [2, 2]
+    assert [e.schema_version for e in repo.store.read_stream("counter-1")] == [1, 1]  # the store keeps what was recorded
+
+    counter.count(5)
+    repo.save(counter)
+    assert repo.get(CounterV2, "counter-1").total == 12
+    repo.views.drop(VIEWS)  # as if the process had stopped before writing the view
+    assert ViewCatchUp(repo).run_once() == 3
+    assert repo.view("counter-1")["total"] == 12
