@@ -12,8 +12,9 @@ Messages that cannot be decoded (not an envelope, unknown type or version, inval
 are written to the `dead_letters` collection with the reason, and the consumer goes on.
 
 A `Lane` shares one group's work among consumers in several processes (a rebuild on the
-embedded bus): each reads every message, and decodes and applies only those of the streams in
-its lane. Every row belongs to one stream, so lanes never write the same row.
+embedded bus): each subscribes to every message, and is handed, decodes and applies only those
+of the streams in its lane (the bus passes over the others). Every row belongs to one stream, so
+lanes never write the same row.
 """
 from __future__ import annotations
 
@@ -125,7 +126,8 @@ class Consumer:
     @property
     def subscription(self) -> Subscription:
         if self._subscription is None:
-            self._subscription = self.bus.subscribe(self.topics, self.group)
+            keys = None if self.lane is None else self.lane.holds  # the bus passes over other lanes' streams
+            self._subscription = self.bus.subscribe(self.topics, self.group, keys=keys)
         return self._subscription
 
     def decode(self, message: Message) -> Recorded:
@@ -147,8 +149,6 @@ class Consumer:
             return 0
         self._uncommitted = True
         handled = len(messages)
-        if self.lane is not None:
-            messages = [m for m in messages if self.lane.holds(m.key)]  # before any is decoded
         events, dead = [], []
         for message in messages:
             try:

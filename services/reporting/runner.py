@@ -109,10 +109,10 @@ def rebuild_lanes(context: ReportingContext, processes: int | None = None) -> in
 
     As many as there are CPUs, on the embedded backend (SQLite bus and projections): there its
     lanes' checkpoints are merged once all are done (`SQLiteBus.join_lanes`), and processes share
-    the files. Every process reads every message, but decodes and applies only its lane's, so
-    the work is shared evenly whatever the topics cost: a process per topic, as before, waited on
-    the visits topic (nine events in ten, 27 CPU seconds at 1,000,000) long after the appraisal
-    topic was done (11 CPU seconds).
+    the files. Every process subscribes to every message, but is handed, decodes and applies only
+    its lane's (the bus passes over the others), so the work is shared evenly whatever the topics
+    cost: a process per topic, as before, waited on the visits topic (nine events in ten, 27 CPU
+    seconds at 1,000,000) long after the appraisal topic was done (11 CPU seconds).
 
     Elsewhere one process reads every topic: on Kafka a group's members share its partitions, and
     a member left without any while the group rebalances could believe itself caught up; in-memory
@@ -149,6 +149,9 @@ def fill(context: ReportingContext, generation: int, lane: Lane | None = None, p
     gc.disable()
     try:
         catch_up(consumer, after_batch, timeout=poll_timeout)
+        # The consumer commits after what it applied; a lane's last polls may have passed over only
+        # other lanes' messages, and its checkpoint goes past them too.
+        consumer.subscription.commit()
     finally:
         gc.enable()
         consumer.close()
@@ -159,9 +162,11 @@ def fill_in_lanes(context: ReportingContext, generation: int, lanes: int, progre
     """`fill` each lane of the streams in a process of its own, wait for them all, then give the
     generation's group the checkpoint that all of them have reached.
 
-    Their progress comes back over a queue, as (lane, handled, remaining, error); the whole is as
-    far as the slowest lane. A lane that fails stops the others and its error is raised here; the
-    generation stays `building`, so the next rebuild resumes every lane from its checkpoint.
+    Their progress comes back over a queue, as (lane, handled, remaining, error): the messages
+    handled are the lanes' together, those remaining the most any lane has left (each counts
+    every message past its position, its lane's or not). A lane that fails stops the others and
+    its error is raised here; the generation stays `building`, so the next rebuild resumes every
+    lane from its checkpoint.
     """
     group, bus = context.group(generation), context.bus
     all_lanes = [Lane(i, lanes) for i in range(lanes)]
@@ -174,7 +179,7 @@ def fill_in_lanes(context: ReportingContext, generation: int, lanes: int, progre
                for lane in all_lanes]
     for worker in workers:
         worker.start()
-    done, remaining = [0] * lanes, [0] * lanes
+    remaining = [0] * lanes
     failure: BaseException | None = None
     try:
         while failure is None and (any(w.is_alive() for w in workers) or not queue.empty()):
@@ -192,11 +197,9 @@ def fill_in_lanes(context: ReportingContext, generation: int, lanes: int, progre
             if error is not None:
                 failure = error
                 continue
-            slowest = min(done)
-            done[index] += handled
             remaining[index] = remains
             if progress:
-                progress(min(done) - slowest, max(remaining))
+                progress(handled, max(remaining))
         if failure is None:
             failed = [w for w in workers if w.exitcode != 0]
             if failed:

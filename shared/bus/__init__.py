@@ -6,7 +6,7 @@ stored checkpoint: a new subscription of the same group resumes after the last `
 from __future__ import annotations
 
 import abc
-from typing import Iterable, NamedTuple, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 
 class BusUnavailable(Exception):
@@ -38,7 +38,8 @@ class Subscription(abc.ABC):
 
     @abc.abstractmethod
     def lag(self) -> int:
-        """How many messages on the subscribed topics lie beyond what `poll` has returned."""
+        """How many messages on the subscribed topics lie beyond what `poll` has returned (or passed
+        over, see `EventBus.subscribe`)."""
 
     def close(self) -> None:
         pass
@@ -60,7 +61,10 @@ class EventBus(abc.ABC):
         """Send (key, value) pairs in order; returns only once the bus has them durably."""
 
     @abc.abstractmethod
-    def subscribe(self, topics: Sequence[str], group: str) -> Subscription: ...
+    def subscribe(self, topics: Sequence[str], group: str, keys: Callable[[str], bool] | None = None) -> Subscription:
+        """`group`'s subscription to `topics`. With `keys`, its polls return only the messages whose
+        key `keys` accepts, and pass over the others: consumed unseen, committed like the rest (each
+        process of a rebuild applies the streams of its lane; see `shared.consumer.Lane`)."""
 
     def close(self) -> None:
         pass

@@ -7,8 +7,9 @@ unlimited retention: they are the record that projections are rebuilt from.
 """
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 from urllib.parse import urlparse
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -88,8 +89,8 @@ class KafkaBus(EventBus):
         except KafkaError as exc:
             raise BusUnavailable(f"Kafka at {self.bootstrap}: {exc}") from exc
 
-    def subscribe(self, topics: Sequence[str], group: str) -> Subscription:
-        return _KafkaSubscription(self.bootstrap, list(topics), group)
+    def subscribe(self, topics: Sequence[str], group: str, keys: Callable[[str], bool] | None = None) -> Subscription:
+        return _KafkaSubscription(self.bootstrap, list(topics), group, keys)
 
     def close(self) -> None:
         if self._producer is not None:
@@ -107,8 +108,8 @@ def _unavailable_on_error(bootstrap: str):
 
 
 class _KafkaSubscription(Subscription):
-    def __init__(self, bootstrap: str, topics: list[str], group: str):
-        self._bootstrap = bootstrap
+    def __init__(self, bootstrap: str, topics: list[str], group: str, keys: Callable[[str], bool] | None):
+        self._bootstrap, self._keys = bootstrap, keys
         try:
             self._consumer = KafkaConsumer(
                 *topics, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
@@ -126,10 +127,18 @@ class _KafkaSubscription(Subscription):
             raise BusUnavailable(f"Kafka at {bootstrap}: {exc}") from exc
 
     def poll(self, timeout: float = 1.0, max_messages: int = 500) -> list[Message]:
-        with _unavailable_on_error(self._bootstrap):
-            records = self._consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_messages)
-        return [Message(r.topic, r.key.decode() if r.key is not None else "", r.value, r.partition, r.offset)
-                for batch in records.values() for r in batch]
+        deadline = time.monotonic() + timeout
+        while True:
+            with _unavailable_on_error(self._bootstrap):
+                records = self._consumer.poll(timeout_ms=int(max(0.0, deadline - time.monotonic()) * 1000),
+                                              max_records=max_messages)
+            messages = [Message(r.topic, r.key.decode() if r.key is not None else "", r.value, r.partition, r.offset)
+                        for batch in records.values() for r in batch]
+            if self._keys is None:
+                return messages
+            kept = [m for m in messages if self._keys(m.key)]
+            if kept or not messages or time.monotonic() >= deadline:
+                return kept
 
     def commit(self) -> None:
         with _unavailable_on_error(self._bootstrap):

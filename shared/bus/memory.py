@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from shared.bus import EventBus, Message, Subscription
 
@@ -26,13 +26,13 @@ class MemoryBus(EventBus):
                 log.append(Message(topic, key, value, 0, len(log)))
             self._lock.notify_all()
 
-    def subscribe(self, topics: Sequence[str], group: str) -> Subscription:
-        return _MemorySubscription(self, list(topics), group)
+    def subscribe(self, topics: Sequence[str], group: str, keys: Callable[[str], bool] | None = None) -> Subscription:
+        return _MemorySubscription(self, list(topics), group, keys)
 
 
 class _MemorySubscription(Subscription):
-    def __init__(self, bus: MemoryBus, topics: list[str], group: str):
-        self.bus, self.topics, self.group = bus, topics, group
+    def __init__(self, bus: MemoryBus, topics: list[str], group: str, keys: Callable[[str], bool] | None):
+        self.bus, self.topics, self.group, self.keys = bus, topics, group, keys
         with bus._lock:
             self.positions = {t: bus.groups.get((group, t), 0) for t in topics}
 
@@ -45,12 +45,15 @@ class _MemorySubscription(Subscription):
     def poll(self, timeout: float = 1.0, max_messages: int = 500) -> list[Message]:
         deadline = time.monotonic() + timeout
         with self.bus._lock:
-            while not self._available() and time.monotonic() < deadline:
-                self.bus._lock.wait(max(0.0, deadline - time.monotonic()))
-            batch = self._available()[:max_messages]
-            for m in batch:
-                self.positions[m.topic] = m.offset + 1
-            return batch
+            while True:
+                while not self._available() and time.monotonic() < deadline:
+                    self.bus._lock.wait(max(0.0, deadline - time.monotonic()))
+                batch = self._available()[:max_messages]
+                for m in batch:
+                    self.positions[m.topic] = m.offset + 1
+                kept = batch if self.keys is None else [m for m in batch if self.keys(m.key)]
+                if kept or not batch:
+                    return kept
 
     def commit(self) -> None:
         with self.bus._lock:

@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from itertools import chain
 from operator import attrgetter
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from shared.bus import EventBus, Message, Subscription
 from shared.sqlite import Connections, path_from_url, transaction
@@ -57,8 +57,8 @@ class SQLiteBus(EventBus):
             conn.executemany("INSERT INTO messages (topic, key, value) VALUES (?, ?, ?)",
                              [(topic, key, value) for key, value in messages])
 
-    def subscribe(self, topics: Sequence[str], group: str) -> Subscription:
-        return _SQLiteSubscription(self._db, list(topics), group)
+    def subscribe(self, topics: Sequence[str], group: str, keys: Callable[[str], bool] | None = None) -> Subscription:
+        return _SQLiteSubscription(self._db, list(topics), group, keys)
 
     # Groups that share one group's work (lanes: see shared/consumer.py), on this bus alone: here a
     # checkpoint is one offset per topic, and processes on one machine share the file.
@@ -91,8 +91,8 @@ class SQLiteBus(EventBus):
 
 
 class _SQLiteSubscription(Subscription):
-    def __init__(self, db: Connections, topics: list[str], group: str):
-        self._db, self.topics, self.group = db, topics, group
+    def __init__(self, db: Connections, topics: list[str], group: str, keys: Callable[[str], bool] | None):
+        self._db, self.topics, self.group, self.keys = db, topics, group, keys
         conn = db.get()
         self.positions = {}
         for t in topics:
@@ -100,21 +100,32 @@ class _SQLiteSubscription(Subscription):
             self.positions[t] = row[0] if row else 0
         self._behind: dict[str, int] = {}  # per topic: messages after the position (see `lag`)
         self._seen: dict[str, int] = {}    # per topic: the last offset `lag` has counted
-        self._ahead: dict[str, list[Message]] = {}  # per topic: read past the position, not yet polled
+        self._read = dict(self.positions)  # per topic: the last offset read
+        self._ahead: dict[str, list[Message]] = {t: [] for t in topics}  # per topic: read and kept, not yet polled
 
-    def _fetch(self, max_messages: int) -> list[Message]:
-        """The next `max_messages` across the topics, in offset order. Each topic's query reads up
-        to a batch; what a poll does not take waits in `_ahead` for the next one instead of being
-        read again (with two topics, half of every read was thrown away)."""
+    def _fetch(self, max_messages: int) -> tuple[list[Message], bool]:
+        """The next `max_messages` across the topics, in offset order, and whether any row was
+        read. Each topic's query reads up to a batch; what a poll does not take waits in `_ahead`
+        for the next one instead of being read again (with two topics, half of every read was
+        thrown away). A row whose key `keys` refuses is passed over as it is read: no message is
+        made of it, nor sorted (half of a rebuild lane's polling, when each process made every
+        message and its consumer dropped the other lanes')."""
         cursor = self._db.get().cursor()
         cursor.row_factory = None  # plain tuples, not a Row object per message
+        keys, read = self.keys, False
         for t in self.topics:
-            ahead = self._ahead.setdefault(t, [])
+            ahead = self._ahead[t]
             if len(ahead) < max_messages:
-                after = ahead[-1].offset if ahead else self.positions[t]
                 cursor.execute("SELECT offset, key, value FROM messages WHERE topic = ? AND offset > ? "
-                               "ORDER BY offset LIMIT ?", (t, after, max_messages - len(ahead)))
-                ahead += [Message(t, key, value, 0, offset) for offset, key, value in cursor]
+                               "ORDER BY offset LIMIT ?", (t, self._read[t], max_messages - len(ahead)))
+                rows = cursor.fetchall()
+                if rows:
+                    read = True
+                    self._read[t] = rows[-1][0]
+                    if keys is None:
+                        ahead += [Message(t, key, value, 0, offset) for offset, key, value in rows]
+                    else:
+                        ahead += [Message(t, key, value, 0, offset) for offset, key, value in rows if keys(key)]
         cursor.close()
         # One order across topics, as they were published; each topic gives up a prefix of its own.
         batch = heapq.nsmallest(max_messages, chain.from_iterable(self._ahead.values()), key=attrgetter("offset"))
@@ -126,19 +137,28 @@ class _SQLiteSubscription(Subscription):
                 break
         for t, taken in Counter(m.topic for m in batch).items():
             del self._ahead[t][:taken]
-        return batch
+        return batch, read
 
     def poll(self, timeout: float = 1.0, max_messages: int = 500) -> list[Message]:
         deadline = time.monotonic() + timeout
         while True:
-            batch = self._fetch(max_messages)
+            batch, read = self._fetch(max_messages)
             if batch or time.monotonic() >= deadline:
                 break
-            time.sleep(POLL_INTERVAL)
-        for m in batch:
-            self.positions[m.topic] = m.offset
-            if m.topic in self._behind:
-                self._behind[m.topic] -= 1
+            if not read:  # (rows read and all passed over: read on at once)
+                time.sleep(POLL_INTERVAL)
+        # Each topic is consumed up to its next message not yet taken, or as far as it was read (rows
+        # passed over included); `lag`'s count drops by the rows consumed.
+        conn = None
+        for t in self.topics:
+            ahead = self._ahead[t]
+            position = ahead[0].offset - 1 if ahead else self._read[t]
+            if position != self.positions[t]:
+                if t in self._behind:
+                    conn = conn or self._db.get()
+                    self._behind[t] -= conn.execute("SELECT COUNT(*) FROM messages WHERE topic = ? AND offset > ? "
+                                                    "AND offset <= ?", (t, self.positions[t], position)).fetchone()[0]
+                self.positions[t] = position
         return batch
 
     def commit(self) -> None:

@@ -147,8 +147,8 @@ class SwitchableBus(EventBus):
             raise BusUnavailable("switched off by the test")
         self.inner.publish(topic, messages)
 
-    def subscribe(self, topics, group) -> Subscription:
-        return self.inner.subscribe(topics, group)
+    def subscribe(self, topics, group, keys=None) -> Subscription:
+        return self.inner.subscribe(topics, group, keys)
 
     def close(self):
         self.inner.close()

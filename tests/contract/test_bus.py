@@ -174,3 +174,24 @@ def test_short_polls_over_two_topics_lose_and_repeat_nothing_across_a_commit(bus
     assert len(got) == 30
     assert [m.value for m in got if m.topic == one] == [f"1-{i}-{j}".encode() for i in range(6) for j in range(3)]
     assert [m.value for m in got if m.topic == two] == [f"2-{i}-{j}".encode() for i in range(6) for j in range(2)]
+
+
+def test_a_subscription_with_a_key_filter_hands_over_only_those_keys_and_consumes_the_rest(bus, names):
+    """A rebuild's lane: its process is handed the streams of its lane, the bus passes over the
+    others, and its checkpoint lies past both."""
+    topic, group = names("keys"), names("g")
+    bus.ensure_topics([topic])
+    published = [(f"k{i % 4}", b"%d" % i) for i in range(40)]     # the last one is k3's
+    bus.publish(topic, published)
+    wanted = {"k1", "k2"}
+    with bus.subscribe([topic], group, keys=lambda key: key in wanted) as sub:
+        got = poll_all(sub, 20, max_messages=7)
+        for key in wanted:                                          # all of them, each key in order
+            assert [m.value for m in got if m.key == key] == [v for k, v in published if k == key]
+        assert {m.key for m in got} == wanted
+        assert sub.poll(timeout=0.3) == [] and sub.lag() == 0       # the others consumed, unseen
+        sub.commit()
+    bus.publish(topic, [("k3", b"late-3"), ("k1", b"late-1")])
+    with bus.subscribe([topic], group) as sub:                      # the group resumes past all 40
+        assert sorted(m.value for m in poll_all(sub, 2)) == [b"late-1", b"late-3"]
+        sub.commit()
