@@ -137,8 +137,11 @@ class Consumer:
             raise UnknownEventType(f"unknown event family {event.family!r}")
         data = registry.decode(event.type, event.schema_version, event.data)
         # A current-version payload comes back as the same dict, and `_replace` costs as much as a
-        # small payload's whole check.
-        return event if data is event.data else event._replace(data=data)
+        # small payload's whole check. An upcast one is of the current version, as the event says
+        # (as `EventSourcedRepository.history` gives it).
+        if data is event.data:
+            return event
+        return event._replace(data=data, schema_version=registry.get(event.type).version)
 
     def run_once(self, timeout: float = 0.5, max_messages: int = 1000) -> int:
         """Poll one batch and fold it; unless the consumer may hold it, write the rows and commit.

@@ -9,12 +9,16 @@ from services.reporting.context import ReportingContext
 from services.reporting.domain.jurisdiction import child_of, keeps
 from services.reporting.generations import Generations
 from services.reporting.runner import LiveConsumer, StallWatch, catch_up, fill, rebuild
+from shared.bus import Message
 from shared.bus.memory import MemoryBus
+from shared.contracts.appraisal import rating_answers
 from shared.consumer import Lane
+from shared.envelope import to_bytes
 from shared.projections.memory import MemoryProjectionStore
 from shared.projections.sqlite import PROVISIONAL, SQLiteProjectionStore
 from shared.regions import default_regions
-from tests.unit.reporting.support import FAST, cadre, message, office, organ, problem_events, referred, visit
+from tests.unit.reporting.support import (FAST, cadre, message, office, organ, problem_events, referred, response,
+                                         visit)
 
 
 def publish(bus: MemoryBus, events, family: str = "visits") -> None:
@@ -101,6 +105,16 @@ def test_undecodable_messages_become_dead_letters():
     assert sorted(d["_id"] for d in letters) == ["t.visits/0/0", "t.visits/0/1"]
     assert all(d["reason"].startswith("MalformedEnvelope") for d in letters)
     assert [r["_id"] for r in ctx.rows().find("organs")] == ["organ-a"]
+
+
+def test_a_payload_of_an_older_schema_version_is_decoded_as_the_current_one():
+    current = response("response-1", "campaign-1", "360702", "batch-1", "npc_deputy", {"organ-a": "satisfied"})
+    answers = [{"organ_id": o, "dimension": d, "level": level} for o, d, level in rating_answers(current.data["ratings"])]
+    v1 = current._replace(schema_version=1, data={**current.data, "ratings": answers})  # one object per answer
+    consumer = office("360700").consumer(1)
+    decoded = consumer.decode(Message("t.appraisal", v1.stream, to_bytes(v1), 0, 0))
+    assert decoded.schema_version == 2 and decoded.data == current.data
+    assert consumer.decode(Message("t.appraisal", current.stream, to_bytes(current), 0, 1)) == current
 
 
 def test_generations_are_parts_of_the_store_and_are_swept():
