@@ -42,6 +42,9 @@ def corpus(scale: float = 1.0, seed: int = 2010) -> list[bytes]:
         lines = [to_bytes(e) for e in _generate(scale, seed)]
         path.with_suffix(".tmp").write_bytes(b"\n".join(lines) + b"\n")
         path.with_suffix(".tmp").rename(path)
+        for stale in CACHE.glob(f"corpus-{seed}-{scale:g}-*.jsonl"):  # an earlier day's, or contracts'
+            if stale != path:
+                stale.unlink()
     return path.read_bytes().splitlines()
 
 

@@ -36,3 +36,16 @@ def test_the_report_keeps_what_was_written_by_hand(tmp_path, monkeypatch):
     assert "Notes by hand." in text and text.count("<!-- results:quick:begin -->") == 1
     assert "| 3 relay | case | 900 events/s | 1,000 events/s | 0.91× | ≥ 0.8× | yes |  |" in text  # replaced
     assert "0.90×" not in text
+
+
+def test_a_corpus_made_anew_replaces_the_stale_ones_of_its_seed_and_scale(tmp_path, monkeypatch):
+    from bench import events
+    monkeypatch.setattr(events, "CACHE", tmp_path)
+    monkeypatch.setattr(events, "_generate", lambda scale, seed: [])
+    stale, other = tmp_path / "corpus-7-0.5-2020-01-01-0123456789ab.jsonl", tmp_path / "corpus-8-0.5-2020-01-01.jsonl"
+    for path in (stale, other):
+        path.write_bytes(b"x\n")
+    events.corpus(0.5, seed=7)
+    assert not stale.exists() and other.exists()             # another seed's is kept
+    assert [p.name for p in tmp_path.glob("corpus-7-*")] == [f"corpus-7-0.5-{events.today().isoformat()}-"
+                                                            f"{events._contracts()}.jsonl"]
