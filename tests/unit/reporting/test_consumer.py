@@ -46,6 +46,14 @@ EVENTS = [
 ]
 
 
+def rebuilding(events=EVENTS) -> tuple[MemoryBus, ReportingContext, int]:
+    """The city's office on a bus holding `events`, and the generation it has begun to build."""
+    bus = MemoryBus()
+    publish(bus, events)
+    ctx = office("360700", bus)
+    return bus, ctx, ctx.generations.start_building()
+
+
 def test_keeps_only_its_jurisdiction():
     county = keeps("360702")
     city = keeps("360700")
@@ -209,10 +217,7 @@ def test_rebuild_switches_only_when_caught_up_and_gives_identical_rows():
 
 
 def test_a_killed_rebuild_resumes_where_it_stopped():
-    bus = MemoryBus()
-    publish(bus, EVENTS)
-    ctx = office("360700", bus)
-    generation = ctx.generations.start_building()
+    bus, ctx, generation = rebuilding()
     half = ctx.consumer(generation)
     half.run_once(max_messages=4)                          # some rows written, checkpoint committed…
     half.run_once(max_messages=3)
@@ -248,10 +253,7 @@ def test_lanes_of_a_rebuild_apply_only_their_streams_and_together_give_the_same_
 
 
 def test_a_filled_lane_commits_past_the_other_lanes_messages_its_last_polls_passed_over():
-    bus = MemoryBus()
-    publish(bus, EVENTS)
-    ctx = office("360700", bus)
-    generation = ctx.generations.start_building()
+    bus, ctx, generation = rebuilding()
     lane = Lane(0, 2)
     others = [e for e in EVENTS if not lane.holds(e.stream)]
     assert others and len(others) < len(EVENTS)
@@ -269,11 +271,8 @@ def test_a_filled_lane_commits_past_the_other_lanes_messages_its_last_polls_pass
 
 
 def test_a_fresh_consumer_reads_no_row_for_a_first_event_yet_skips_one_delivered_again():
-    bus = MemoryBus()
     first, *later = problem_events("problem-9", "360702", steps=[referred("2026-10-02", "2026-10-09")])
-    publish(bus, EVENTS + [first])
-    ctx = office("360700", bus)
-    generation = ctx.generations.start_building()
+    bus, ctx, generation = rebuilding(EVENTS + [first])
     consumer = ctx.consumer(generation, fresh=True)
     asked = []
     get_many = consumer.store.get_many
@@ -295,10 +294,7 @@ def test_a_fresh_consumer_reads_no_row_for_a_first_event_yet_skips_one_delivered
 
 
 def test_a_holding_consumer_writes_and_commits_only_past_its_bound_or_when_idle():
-    bus = MemoryBus()
-    publish(bus, EVENTS)
-    ctx = office("360700", bus)
-    generation = ctx.generations.start_building()
+    _, ctx, generation = rebuilding()
     rows = ctx.generations.view(generation)
     holding = ctx.consumer(generation, hold=10 ** 9)
     assert holding.run_once(timeout=FAST, max_messages=4) == 4
@@ -318,10 +314,7 @@ def test_a_holding_consumer_writes_and_commits_only_past_its_bound_or_when_idle(
 
 
 def test_a_holding_consumer_writes_once_its_bound_is_reached():
-    bus = MemoryBus()
-    publish(bus, EVENTS)
-    ctx = office("360700", bus)
-    generation = ctx.generations.start_building()
+    _, ctx, generation = rebuilding()
     first_two = sum(len(message(e)[1]) for e in EVENTS[:2])
     consumer = ctx.consumer(generation, hold=first_two)
     consumer.run_once(timeout=FAST, max_messages=1)
