@@ -151,7 +151,6 @@ class Consumer:
             self.flush()
             return 0
         self._uncommitted = True
-        handled = len(messages)
         events, dead = [], []
         for message in messages:
             try:
@@ -169,7 +168,7 @@ class Consumer:
         if self._held_bytes >= self.hold:
             self.flush()
         CONSUMED.labels(self.group).inc(len(events))
-        return handled
+        return len(messages)
 
     def _fold(self, events: Iterable[Recorded]) -> None:
         """Fold `events` into the rows held, reading from the store those not held yet."""
