@@ -11,7 +11,7 @@ the rows when asked, so they cannot drift.
 Messages that cannot be decoded (not an envelope, unknown type or version, invalid payload)
 are written to the `dead_letters` collection with the reason, and the consumer goes on.
 
-A `Lane` shares one group's work among consumers in several processes (a rebuild on the
+A `Lane` (`shared.bus`) shares one group's work among consumers in several processes (a rebuild on the
 embedded bus): each subscribes to every message, and is handed, decodes and applies only those
 of the streams in its lane (the bus passes over the others). Every row belongs to one stream, so
 lanes never write the same row.
@@ -21,11 +21,10 @@ from __future__ import annotations
 import abc
 import logging
 import threading
-import zlib
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from shared.bus import BusUnavailable, EventBus, Message, Subscription
+from shared.bus import BusUnavailable, EventBus, Lane, Message, Subscription
 from shared.envelope import MalformedEnvelope, Recorded, from_bytes
 from shared.eventstore import StoreUnavailable
 from shared.events import EventRegistry, InvalidPayload, UnknownEventType
@@ -51,19 +50,6 @@ class Projection(abc.ABC):
     @abc.abstractmethod
     def evolve(self, row: dict | None, event: Recorded) -> dict:
         """The row after `event` (row is None for the aggregate's first event here)."""
-
-
-class Lane(NamedTuple):
-    """Lane `index` of `count`: the streams whose key hashes to `index`, consumed under a group of
-    its own (`group`), whose checkpoints the bus merges into the shared group's when all are done."""
-    index: int
-    count: int
-
-    def holds(self, key: str) -> bool:
-        return zlib.crc32(key.encode()) % self.count == self.index  # stable across processes, unlike hash()
-
-    def group(self, shared: str) -> str:
-        return f"{shared}#{self.index}/{self.count}"
 
 
 class _StreamBits:
@@ -126,8 +112,8 @@ class Consumer:
     @property
     def subscription(self) -> Subscription:
         if self._subscription is None:
-            keys = None if self.lane is None else self.lane.holds  # the bus passes over other lanes' streams
-            self._subscription = self.bus.subscribe(self.topics, self.group, keys=keys)
+            # (with a lane, the bus passes over other lanes' streams)
+            self._subscription = self.bus.subscribe(self.topics, self.group, lane=self.lane)
         return self._subscription
 
     def decode(self, message: Message) -> Recorded:

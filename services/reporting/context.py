@@ -9,9 +9,9 @@ from services.reporting.domain.jurisdiction import keeps
 from services.reporting.generations import Generations
 from services.reporting.projections import PROJECTIONS
 from shared import backends
-from shared.bus import EventBus, topic_for
+from shared.bus import EventBus, Lane, topic_for
 from shared.config import Settings
-from shared.consumer import Consumer, Lane
+from shared.consumer import Consumer
 from shared.contracts.appraisal import APPRAISAL
 from shared.contracts.visits import VISITS
 from shared.projections import ProjectionStore

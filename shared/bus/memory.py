@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
-from shared.bus import EventBus, Message, Subscription
+from shared.bus import EventBus, Lane, Message, Subscription
 
 
 class MemoryBus(EventBus):
@@ -26,13 +26,13 @@ class MemoryBus(EventBus):
                 log.append(Message(topic, key, value, 0, len(log)))
             self._lock.notify_all()
 
-    def subscribe(self, topics: Sequence[str], group: str, keys: Callable[[str], bool] | None = None) -> Subscription:
-        return _MemorySubscription(self, list(topics), group, keys)
+    def subscribe(self, topics: Sequence[str], group: str, lane: Lane | None = None) -> Subscription:
+        return _MemorySubscription(self, list(topics), group, lane)
 
 
 class _MemorySubscription(Subscription):
-    def __init__(self, bus: MemoryBus, topics: list[str], group: str, keys: Callable[[str], bool] | None):
-        self.bus, self.topics, self.group, self.keys = bus, topics, group, keys
+    def __init__(self, bus: MemoryBus, topics: list[str], group: str, lane: Lane | None):
+        self.bus, self.topics, self.group, self.lane = bus, topics, group, lane
         with bus._lock:
             self.positions = {t: bus.groups.get((group, t), 0) for t in topics}
 
@@ -51,7 +51,7 @@ class _MemorySubscription(Subscription):
                 batch = self._available()[:max_messages]
                 for m in batch:
                     self.positions[m.topic] = m.offset + 1
-                kept = batch if self.keys is None else [m for m in batch if self.keys(m.key)]
+                kept = batch if self.lane is None else [m for m in batch if self.lane.holds(m.key)]
                 if kept or not batch:
                     return kept
 

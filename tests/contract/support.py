@@ -147,8 +147,8 @@ class SwitchableBus(EventBus):
             raise BusUnavailable("switched off by the test")
         self.inner.publish(topic, messages)
 
-    def subscribe(self, topics, group, keys=None) -> Subscription:
-        return self.inner.subscribe(topics, group, keys)
+    def subscribe(self, topics, group, lane=None) -> Subscription:
+        return self.inner.subscribe(topics, group, lane)
 
     def close(self):
         self.inner.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
+from shared.bus import Lane
 from tests.contract.support import poll_all, wait_until
 
 
@@ -176,22 +177,32 @@ def test_short_polls_over_two_topics_lose_and_repeat_nothing_across_a_commit(bus
     assert [m.value for m in got if m.topic == two] == [f"2-{i}-{j}".encode() for i in range(6) for j in range(2)]
 
 
-def test_a_subscription_with_a_key_filter_hands_over_only_those_keys_and_consumes_the_rest(bus, names):
+def test_a_subscription_in_a_lane_hands_over_only_its_streams_and_consumes_the_rest(bus, names):
     """A rebuild's lane: its process is handed the streams of its lane, the bus passes over the
     others, and its checkpoint lies past both."""
-    topic, group = names("keys"), names("g")
+    topic, group = names("lanes"), names("g")
     bus.ensure_topics([topic])
-    published = [(f"k{i % 4}", b"%d" % i) for i in range(40)]     # the last one is k3's
+    lane = Lane(1, 3)
+    streams = [f"stream-{i}" for i in range(12)]
+    wanted = {s for s in streams if lane.holds(s)}
+    others = [s for s in streams if s not in wanted]
+    assert wanted and others                                        # (the test needs both kinds)
+    published = [(s, f"{s}/{n}".encode()) for n in range(4) for s in streams + others[:1]]
+    assert published[-1][0] not in wanted                           # the last one is another lane's
     bus.publish(topic, published)
-    wanted = {"k1", "k2"}
-    with bus.subscribe([topic], group, keys=lambda key: key in wanted) as sub:
-        got = poll_all(sub, 20, max_messages=7)
-        for key in wanted:                                          # all of them, each key in order
-            assert [m.value for m in got if m.key == key] == [v for k, v in published if k == key]
+    with bus.subscribe([topic], group, lane=lane) as sub:
+        got = poll_all(sub, 4 * len(wanted), max_messages=7)
+        for stream in wanted:                                       # all of them, each stream in order
+            assert [m.value for m in got if m.key == stream] == [v for k, v in published if k == stream]
         assert {m.key for m in got} == wanted
         assert sub.poll(timeout=0.3) == [] and sub.lag() == 0       # the others consumed, unseen
         sub.commit()
-    bus.publish(topic, [("k3", b"late-3"), ("k1", b"late-1")])
-    with bus.subscribe([topic], group) as sub:                      # the group resumes past all 40
-        assert sorted(m.value for m in poll_all(sub, 2)) == [b"late-1", b"late-3"]
+    late = [(others[0], b"late-other"), (sorted(wanted)[0], b"late-wanted")]
+    bus.publish(topic, late)
+    with bus.subscribe([topic], group) as sub:                      # the group resumes past all of them
+        assert sorted(m.value for m in poll_all(sub, 2)) == [b"late-other", b"late-wanted"]
         sub.commit()
+    first = Lane(0, 3)
+    theirs = [v for k, v in published + late if first.holds(k)]
+    with bus.subscribe([topic], names("g2"), lane=first) as sub:    # another lane: the streams of its own
+        assert sorted(m.value for m in poll_all(sub, len(theirs))) == sorted(theirs)

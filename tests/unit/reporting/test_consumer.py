@@ -9,10 +9,9 @@ from services.reporting.context import ReportingContext
 from services.reporting.domain.jurisdiction import child_of, keeps
 from services.reporting.generations import Generations
 from services.reporting.runner import LiveConsumer, StallWatch, catch_up, fill, rebuild
-from shared.bus import Message
+from shared.bus import Lane, Message
 from shared.bus.memory import MemoryBus
 from shared.contracts.appraisal import rating_answers
-from shared.consumer import Lane
 from shared.envelope import to_bytes
 from shared.projections.memory import MemoryProjectionStore
 from shared.projections.sqlite import PROVISIONAL, SQLiteProjectionStore
