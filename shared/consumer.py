@@ -11,10 +11,10 @@ the rows when asked, so they cannot drift.
 Messages that cannot be decoded (not an envelope, unknown type or version, invalid payload)
 are written to the `dead_letters` collection with the reason, and the consumer goes on.
 
-A `Lane` (`shared.bus`) shares one group's work among consumers in several processes (a rebuild on the
-embedded bus): each subscribes to every message, and is handed, decodes and applies only those
-of the streams in its lane (the bus passes over the others). Every row belongs to one stream, so
-lanes never write the same row.
+A `Lane` (`shared.bus`) shares one group's work among consumers in several processes (a rebuild
+on the embedded bus): each subscribes to every message, and is handed, decodes and applies only
+those of the streams in its lane (the bus passes over the others). Every row belongs to one
+stream, so lanes never write the same row.
 """
 from __future__ import annotations
 
