@@ -5,12 +5,21 @@ payloads as `Aggregate._record` validated and encoded them, envelope attributes 
 one atomic, version-guarded call. Afterwards it writes the aggregate's view (the document that
 lists and reads serve); views are versioned, so a late writer never overwrites a newer one, and
 `ViewCatchUp` repairs any view a crash left behind.
+
+A command its client may send again (an HTTP request with an `Idempotency-Key`) runs as a
+`RepeatableCommand`: the ids it makes derive from the request, so the same request sent again
+makes the same ones, and an append that finds the very same events stored already (the first
+try's) is taken as done rather than refused or written twice.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
+from contextvars import ContextVar, Token
 from typing import Iterable, Iterator, TypeVar
+
+import orjson
 
 from shared.aggregate import Aggregate, NotFound
 from shared.envelope import Recorded, new_event_id, utcnow
@@ -27,7 +36,46 @@ VIEWS = "views"
 
 
 def new_id(prefix: str) -> str:
+    """A new aggregate id: random, or within a `RepeatableCommand` the next of its own."""
+    command = _REPEATABLE.get()
+    if command is not None:
+        return command.new_id(prefix)
     return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+class RepeatableCommand:
+    """A command that may be sent again (see the module's docstring), named by `seed`: a digest of
+    who sent it and what it says. Its n-th id is a digest of the seed and n, so the same command
+    sent again makes the same ids in the same order."""
+
+    def __init__(self, seed: str):
+        self.seed = seed
+        self.ids: set[str] = set()
+        self.replayed = False  # whether an append found its events stored already
+
+    def new_id(self, prefix: str) -> str:
+        digest = hashlib.sha256(f"{self.seed}/{len(self.ids)}/{prefix}".encode()).hexdigest()
+        id = f"{prefix}-{digest[:16]}"
+        self.ids.add(id)
+        return id
+
+
+_REPEATABLE: ContextVar[RepeatableCommand | None] = ContextVar("repeatable_command", default=None)
+
+
+def begin_repeatable(seed: str) -> Token:
+    """Run what follows (in this context: this request) as the `RepeatableCommand` `seed`; pass
+    the token to `end_repeatable`."""
+    return _REPEATABLE.set(RepeatableCommand(seed))
+
+
+def end_repeatable(token: Token) -> None:
+    _REPEATABLE.reset(token)
+
+
+def repeatable() -> RepeatableCommand | None:
+    """The repeatable command running in this context, if any."""
+    return _REPEATABLE.get()
 
 
 class EventSourcedRepository:
@@ -77,8 +125,14 @@ class EventSourcedRepository:
                 id=new_event_id(), family=self.registry.family, type=type_, schema_version=self.registry.get(type_).version,
                 stream=aggregate.id, version=base + offset, data=payload, time=now,
                 region=aggregate.region, tier=tier_of(aggregate.region), source=self.source))
-        stored = self.store.append(aggregate.id, base, records)
-        APPENDED.labels(self.registry.family).inc(len(stored))
+        try:
+            stored = self.store.append(aggregate.id, base, records)
+        except ConcurrencyError:
+            stored = self._stored_before(aggregate, base, records)
+            if stored is None:
+                raise
+        else:
+            APPENDED.labels(self.registry.family).inc(len(stored))
         aggregate.pending = []
         try:
             self.write_view(aggregate)
@@ -86,6 +140,21 @@ class EventSourcedRepository:
             # The command happened (its events are stored); the view catch-up will mend the view.
             log.warning("view of %s not written: %s", aggregate.id, exc)
         return stored
+
+    def _stored_before(self, aggregate: Aggregate, base: int, records: list[Recorded]) -> list[Recorded] | None:
+        """The events a repeated command's earlier try stored where `records` were to go, if that is
+        what stands in their way: the stream is one the command made, and the events past `base`
+        are the same types with the same payloads. None otherwise."""
+        command = _REPEATABLE.get()
+        if command is None or aggregate.id not in command.ids:
+            return None
+        found = [e for e in self.history(aggregate.id) if base < e.version <= base + len(records)]
+        if [(e.type, _canonical(e.data)) for e in found] != [(r.type, _canonical(r.data)) for r in records]:
+            return None
+        command.replayed = True
+        log.info("%s: events %s–%s were stored by an earlier try of the same request", aggregate.id,
+                 base + 1, base + len(records))
+        return found
 
     def write_view(self, aggregate: Aggregate) -> None:
         doc = aggregate.view()
@@ -108,6 +177,11 @@ class EventSourcedRepository:
 
     def count(self, kind: str, where: dict | None = None) -> int:
         return self.views.count(VIEWS, {"_kind": kind, **(where or {})})
+
+
+def _canonical(data: dict) -> bytes:
+    """A payload as JSON with sorted keys: equal for equal payloads, stored or just made."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
 class ViewCatchUp:

@@ -64,9 +64,11 @@ def register_organ(repository: EventSourcedRepository, who: Caller, *, name: str
                    region: str) -> Organ:
     known_region(region)
     require_region(who, region)
-    if repository.find(Organ.stream_prefix, {"region": region, "name": name}):
+    organ_id = new_id(Organ.stream_prefix)
+    # (The same request sent again finds the organ its first try registered, under the same id.)
+    if any(o["id"] != organ_id for o in repository.find(Organ.stream_prefix, {"region": region, "name": name})):
         raise DomainError(f"An organ named {name} is already registered in {region}.", "name")
-    organ = Organ.register(new_id(Organ.stream_prefix), name=name, category=category, region=region)
+    organ = Organ.register(organ_id, name=name, category=category, region=region)
     repository.save(organ)
     return organ
 

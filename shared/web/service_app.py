@@ -5,6 +5,7 @@ from flask import Flask
 
 from shared.ledger.api import problems_blueprint
 from shared.service import ServiceContext
+from shared.web import idempotency
 from shared.web.app import create_app
 
 
@@ -14,8 +15,10 @@ def build_app(context: ServiceContext, title: str, description: str, blueprints,
     app, api = create_app(context.settings, title, description, ready=context.ready)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.spec.options["security"] = [{"bearer": []}]
+    idempotency.document(api.spec)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     api.register_blueprint(problems_blueprint(lambda: context.repository, source=problem_source))
+    idempotency.install(app, context.views)  # POSTs sent again with an Idempotency-Key are answered once
     app.extensions["shuangwan"] = context
     return app

@@ -302,6 +302,37 @@ def test_public_opinion_page(service, phone, console):
     console.assert_clean(429)
 
 
+def test_an_opinion_whose_answer_was_lost_is_sent_again_and_stored_once(service, phone, console):
+    """The network drops the answer to a sent opinion: the page says so and keeps the text; sent
+    again, it carries the same Idempotency-Key, is answered as the first time, and is stored once."""
+    office = service.office
+    campaign = office.open_campaign()
+    keys = []
+
+    def answer_lost(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.fetch()   # the service receives the opinion and stores it…
+        route.abort()   # …and its answer never reaches the phone
+
+    phone.goto(service.url + "/public/")
+    phone.route("**/opinions", answer_lost)
+    phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限。")
+    phone.get_by_role("button", name="提交意见").click()
+    expect(phone.locator("#opinion-errors")).to_contain_text("网络连接失败")
+    expect(phone.get_by_label("意见和建议")).to_have_value("希望公布各窗口的办理时限。")
+    assert len(office.opinions(campaign)) == 1
+
+    phone.unroute("**/opinions")
+    with phone.expect_response("**/opinions") as again:
+        phone.get_by_role("button", name="提交意见").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("意见已提交，感谢您的参与！")
+    assert re.fullmatch(r"[0-9a-f]{32}", keys[0])
+    assert again.value.request.headers["idempotency-key"] == keys[0]
+    assert again.value.headers["idempotent-replayed"] == "true"
+    assert [o["text"] for o in office.opinions(campaign)] == ["希望公布各窗口的办理时限。"]
+    assert not console.errors
+
+
 def test_csp_is_enforced_and_violations_are_caught(service, phone, console):
     """The check the other tests rely on: an inline script or style on these pages is refused by the
     browser, and the refusal shows on the console the tests watch."""

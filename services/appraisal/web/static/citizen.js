@@ -65,14 +65,23 @@
     return new URL(path, new URL(base, window.location.href)).toString();
   }
 
+  /** A new Idempotency-Key: made once per submission, and sent again with it after a network
+   *  failure, so that a submission that did arrive is answered as it was, not recorded twice. */
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);  // (randomUUID needs a secure context; offices may serve plain http)
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
   /** fetch JSON; resolves to {status, body}; status 0 when the network failed. */
-  function request(method, path, body) {
+  function request(method, path, body, key) {
     var options = {method: method, headers: {"Accept": "application/json"}, credentials: "omit",
                    cache: "no-store"};
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
+    if (key) options.headers["Idempotency-Key"] = key;
     return fetch(apiUrl(path), options).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (json) {
         return {status: response.status, body: json};
@@ -190,6 +199,7 @@
   function answerPage(root) {
     var state = {
       token: "",
+      key: newKey(),    // the submission's Idempotency-Key
       form: null,       // what POST /invitations/form returned
       answers: {},      // organ_id -> {levels: {dimension: level}, opinion: ""}
       skipped: {},      // organ_id -> true when the respondent chose 跳过
@@ -550,7 +560,7 @@
         }
         showError(box, null);
         setBusy(submit, true, "正在提交……");
-        request("POST", "responses", body).then(function (result) {
+        request("POST", "responses", body, state.key).then(function (result) {
           setBusy(submit, false);
           if (result.status === 201) {
             clearDraft();
@@ -695,6 +705,7 @@
       var phone = h("input", {id: "phone", name: "phone", type: "tel", inputmode: "numeric", autocomplete: "tel",
                               maxlength: "11", "aria-describedby": "phone-hint"});
       var button = h("button", {type: "submit", class: "primary", id: "send", text: "提交意见"});
+      var key = newKey();  // this opinion's Idempotency-Key, the same for every try at sending it
 
       var form = h("form", {class: "card", novalidate: true, onsubmit: function (event) {
         event.preventDefault();
@@ -720,7 +731,7 @@
         var device = deviceId();
         if (device) body.device_id = device;
         setBusy(button, true, "正在提交……");
-        request("POST", "campaigns/" + encodeURIComponent(campaign.id) + "/opinions", body).then(function (result) {
+        request("POST", "campaigns/" + encodeURIComponent(campaign.id) + "/opinions", body, key).then(function (result) {
           setBusy(button, false);
           if (result.status === 201) {
             showThanks(campaign.id);
@@ -737,6 +748,9 @@
               if (input) fieldError(input, reason((fields[f] || [])[0]));
               return (names[f] || f) + "：" + reason((fields[f] || [])[0]);
             }));
+          } else if (result.status === 409 && error.code === "version_conflict") {
+            // (this opinion's earlier try arrived; only its answer was lost)
+            showThanks(campaign.id);
           } else if (result.status === 409) {
             showError(box, "这个评议活动已经结束，不再征求意见。请刷新页面查看其他活动。");
           } else if (result.status === 404) {

@@ -1,0 +1,124 @@
+"""POST requests a client can safely send again: the `Idempotency-Key` request header.
+
+A cadre logging a visit from a village, or a citizen sending an opinion, on a weak mobile
+connection, often cannot tell whether a POST arrived: the answer was lost, or never came. Sent
+again with the same `Idempotency-Key` (any token the client makes up for that one submission, e.g.
+a UUID, up to 255 visible ASCII characters; quoted or bare), the request is answered as the first
+time, and nothing is recorded twice:
+
+- A request answered with success is kept (status, body): the same request again gets that
+  answer, with `Idempotent-Replayed: true`, and the command does not run again.
+- A request whose first try failed part-way (a problem registered, the visit not: the store went
+  away in between) runs again as a `RepeatableCommand` (shared/application.py): it makes the same
+  ids, so what the first try stored is found and taken as done, and the rest is stored.
+- Two tries at once: one stores its events, the other finds them. If its events came out
+  different (an opinion's time of sending), it is refused as a conflict (409); sent again, it gets
+  the answer kept for the first.
+
+"The same request" is the same caller, method, path, key and body: a key sent again with another
+body is another request. (The IETF draft refuses that with 422; telling the two apart would mean
+keeping every key's body.) The answers are kept in the service's views store, as long as the
+events they answered.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timezone
+
+from apispec import APISpec, BasePlugin
+from flask import Flask, Response, g, request
+
+from shared.application import begin_repeatable, end_repeatable, repeatable
+from shared.eventstore import StoreUnavailable
+from shared.projections import ProjectionStore
+from shared.web.errors import error_response
+
+log = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+ANSWERS = "repeatable_answers"  # the answers kept, by the request's seed
+MAX_KEY = 255
+PARAMETER = {
+    "name": HEADER, "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY, "pattern": "^[!-~]([ -~]*[!-~])?$"},
+    "description": "A token the client makes up for this one submission (e.g. a UUID). Sent again with the "
+                   "same key, caller, path and body, the request is answered as the first time (with "
+                   f"`{REPLAYED}: true`) and records nothing twice.",
+}
+
+
+def install(app: Flask, answers: ProjectionStore) -> None:
+    """Make every POST of `app` repeatable under an `Idempotency-Key` (registered after the app's
+    own request hooks, so the caller is known by then)."""
+
+    @app.before_request
+    def repeated_or_begun():
+        if request.method != "POST" or HEADER not in request.headers:
+            return None
+        key = request.headers[HEADER].strip()
+        if len(key) > 2 and key[0] == key[-1] == '"':
+            key = key[1:-1]  # the draft's form: a structured-field string
+        if not 0 < len(key) <= MAX_KEY or not all(" " <= c <= "~" for c in key):
+            return error_response(400, f"The {HEADER} header must be 1 to {MAX_KEY} visible ASCII characters.",
+                                  {HEADER: [f"not 1 to {MAX_KEY} visible ASCII characters"]})
+        seed = _seed(key)
+        kept = answers.get(ANSWERS, seed)
+        if kept is not None:
+            response = Response(kept["body"], status=kept["status"], mimetype=kept["mimetype"])
+            response.headers[REPLAYED] = "true"
+            return response
+        g.repeatable = begin_repeatable(seed)
+        return None
+
+    @app.after_request
+    def kept_answer(response: Response) -> Response:
+        command = repeatable() if "repeatable" in g else None
+        if command is None:
+            return response
+        if command.replayed:
+            response.headers[REPLAYED] = "true"
+        if 200 <= response.status_code < 300 and not response.direct_passthrough:
+            kept = {"_id": command.seed, "status": response.status_code, "body": response.get_data(as_text=True),
+                    "mimetype": response.mimetype, "kept_at": datetime.now(timezone.utc).isoformat()}
+            try:
+                answers.put_many(ANSWERS, [kept])
+            except StoreUnavailable as exc:
+                # The command is done; sent again, it runs as a repeatable command and finds its events.
+                log.warning("answer to a request with an %s not kept: %s", HEADER, exc)
+        return response
+
+    @app.teardown_request
+    def ended(_exc):
+        token = g.pop("repeatable", None)
+        if token is not None:
+            end_repeatable(token)
+
+
+class RepeatablePosts(BasePlugin):
+    """apispec plugin: every POST of the document takes the optional `Idempotency-Key` header."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        post = (operations or {}).get("post")
+        if post is not None:
+            post.setdefault("parameters", []).append(dict(PARAMETER))
+
+
+def document(spec: APISpec) -> None:
+    """Have `spec` declare the header on the POSTs registered from now on."""
+    plugin = RepeatablePosts()
+    plugin.init_spec(spec)
+    spec.plugins.append(plugin)
+
+
+def _seed(key: str) -> str:
+    """Who sends what where, under which key: the caller (none for public endpoints), method,
+    path with query, key and body."""
+    who = g.get("caller")
+    digest = hashlib.sha256()
+    for part in (who.subject if who else "", who.region if who else "", request.method, request.full_path, key):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()

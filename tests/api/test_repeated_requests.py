@@ -1,0 +1,148 @@
+"""POSTs sent again with the same `Idempotency-Key` (shared/web/idempotency.py) are answered as the
+first time and record nothing twice, on both backends; a first try that failed part-way is
+completed, not repeated."""
+from __future__ import annotations
+
+from services.visits.app import create_app
+from shared.eventstore import StoreUnavailable
+from shared.web import idempotency
+from tests.api.appraisal_support import appraisal_app, context, open_campaign
+from tests.backends import token
+
+ADMIN = token("360700", "admin")
+CLERK = token("360702", "clerk", subject="county-clerk")
+PROBLEMS = [{"category": "livelihood", "description": "路灯坏了"}, {"category": "infrastructure", "description": "桥面开裂"}]
+
+
+def keyed(headers: dict, key: str) -> dict:
+    return {**headers, "Idempotency-Key": key}
+
+
+def visits_service(backend):
+    app = create_app(backend.settings("visits", office_region="360700"))
+    client = app.test_client()
+    organ = client.post("/organs", json={"name": "章贡区民政局", "category": "government", "region": "360702"},
+                        headers=ADMIN).json
+    cadre = client.post("/cadres", json={"organ_id": organ["id"], "name": "李四", "rank": "section"}, headers=ADMIN).json
+    visit = {"cadre_ids": [cadre["id"]], "region": "360702", "visited_on": "2026-05-20", "place_type": "village",
+             "place_name": "水南村", "activities": ["ask_needs"], "problems": PROBLEMS}
+    return app, client, visit
+
+
+def answers_not_kept(patch, views) -> None:
+    """The views store refuses to keep answers to repeatable requests (and only those)."""
+    put_many = views.put_many
+
+    def refuse(collection, docs):
+        if collection == idempotency.ANSWERS:
+            raise StoreUnavailable("switched off by the test")
+        return put_many(collection, docs)
+
+    patch.setattr(views, "put_many", refuse)
+
+
+def stored_types(app) -> list[str]:
+    """The types of the events the service stored, in order (its relay run first: on MongoDB it is
+    what gives stored events their place in that order)."""
+    context = app.extensions["shuangwan"]
+    context.bus.ensure_topics([context.topic])
+    context.relay().drain()
+    return [e.type for e in context.store.read_after(0)]
+
+
+def test_a_visit_sent_again_is_answered_as_the_first_time_and_logged_once(backend):
+    app, client, visit = visits_service(backend)
+    first = client.post("/visits", json=visit, headers=keyed(CLERK, "visit-7f3a"))
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    again = client.post("/visits", json=visit, headers=keyed(CLERK, '"visit-7f3a"'))  # (the draft's quoted form)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json == first.json
+    assert stored_types(app).count("VisitLogged") == 1 and stored_types(app).count("ProblemRaised") == 2
+
+    other_body = client.post("/visits", json={**visit, "place_name": "水北村"}, headers=keyed(CLERK, "visit-7f3a"))
+    other_key = client.post("/visits", json=visit, headers=keyed(CLERK, "visit-8b21"))
+    other_caller = client.post("/visits", json=visit, headers=keyed(token("360702", "clerk", subject="b"), "visit-7f3a"))
+    unkeyed = [client.post("/visits", json=visit, headers=CLERK) for _ in range(2)]
+    ids = {r.json["id"] for r in (first, other_body, other_key, other_caller, *unkeyed)}
+    assert len(ids) == 6 and stored_types(app).count("VisitLogged") == 6
+
+
+def test_a_visit_whose_first_try_failed_after_its_problems_is_completed_without_them_twice(backend, monkeypatch):
+    app, client, visit = visits_service(backend)
+    store = app.extensions["shuangwan"].store
+    append = store.append
+
+    def visits_unavailable(stream, expected, events):
+        if stream.startswith("visit-"):
+            raise StoreUnavailable("switched off by the test")
+        return append(stream, expected, events)
+
+    monkeypatch.setattr(store, "append", visits_unavailable)
+    failed = client.post("/visits", json=visit, headers=keyed(CLERK, "k1"))
+    assert failed.status_code == 503 and stored_types(app).count("ProblemRaised") == 2
+
+    monkeypatch.setattr(store, "append", append)
+    retried = client.post("/visits", json=visit, headers=keyed(CLERK, "k1"))
+    assert retried.status_code == 201 and retried.headers["Idempotent-Replayed"] == "true"
+    assert stored_types(app).count("ProblemRaised") == 2 and stored_types(app).count("VisitLogged") == 1
+    listed = client.get("/problems", headers=CLERK).json["items"]
+    assert sorted(p["id"] for p in listed) == sorted(retried.json["problem_ids"])
+
+
+def test_a_visit_whose_answer_was_not_kept_is_found_by_its_events(backend, monkeypatch):
+    """The command done, its answer not kept (the views store away for a moment): sent again, the
+    same ids find the same events."""
+    app, client, visit = visits_service(backend)
+    with monkeypatch.context() as patch:
+        answers_not_kept(patch, app.extensions["shuangwan"].views)
+        first = client.post("/visits", json=visit, headers=keyed(CLERK, "k2"))
+        assert first.status_code == 201
+    again = client.post("/visits", json=visit, headers=keyed(CLERK, "k2"))
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json["id"] == first.json["id"] and stored_types(app).count("VisitLogged") == 1
+
+
+def test_an_organ_registered_again_under_its_key_is_the_same_organ(backend):
+    app, client, _ = visits_service(backend)
+    body = {"name": "市民政局", "category": "government", "region": "360700"}
+    first = client.post("/organs", json=body, headers=keyed(ADMIN, "organ-1"))
+    again = client.post("/organs", json=body, headers=keyed(ADMIN, "organ-1"))
+    assert (first.status_code, again.status_code) == (201, 201) and again.json == first.json
+    duplicate = client.post("/organs", json=body, headers=keyed(ADMIN, "organ-2"))
+    assert duplicate.status_code == 409 and duplicate.json["error"]["fields"] == {"name": [
+        "An organ named 市民政局 is already registered in 360700."]}
+
+
+def test_a_bad_idempotency_key_is_refused_and_records_nothing(backend):
+    app, client, visit = visits_service(backend)
+    before = stored_types(app)
+    for key in ("", " ", "x" * 256, "键", "a\x7fb"):
+        refused = client.post("/visits", json=visit, headers={**CLERK, "Idempotency-Key": key})
+        assert refused.status_code == 400, key
+        assert refused.json["error"]["fields"] == {"Idempotency-Key": ["not 1 to 255 visible ASCII characters"]}
+    assert stored_types(app) == before
+
+
+def test_an_opinion_sent_again_is_one_opinion(backend, monkeypatch):
+    app, client = appraisal_app(backend)
+    cid = open_campaign(client)
+    body = {"organ_id": "traffic", "text": "办证要跑三趟"}
+    first = client.post(f"/campaigns/{cid}/opinions", json=body, headers={"Idempotency-Key": "o-1"})
+    again = client.post(f"/campaigns/{cid}/opinions", json=body, headers={"Idempotency-Key": "o-1"})
+    assert (first.status_code, again.status_code) == (201, 201) and again.json == first.json
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+    # Its answer not kept, an opinion sent again is a conflict (its time of sending differs), not a second one.
+    with monkeypatch.context() as patch:
+        answers_not_kept(patch, context(app).views)
+        assert client.post(f"/campaigns/{cid}/opinions", json=body, headers={"Idempotency-Key": "o-2"}).status_code == 201
+    assert client.post(f"/campaigns/{cid}/opinions", json=body, headers={"Idempotency-Key": "o-2"}).status_code == 409
+    listed = client.get(f"/campaigns/{cid}/opinions", headers=ADMIN).json["items"]
+    assert len(listed) == 2
+
+
+def test_every_post_of_both_services_documents_the_header(backend):
+    for app in (visits_service(backend)[0], appraisal_app(backend)[0]):
+        spec = app.test_client().get("/openapi.json").json
+        posts = [op for ops in spec["paths"].values() for method, op in ops.items() if method == "post"]
+        assert posts and all(idempotency.PARAMETER in op["parameters"] for op in posts)
