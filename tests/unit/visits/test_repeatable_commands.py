@@ -2,6 +2,7 @@
 what its first try stored instead of storing it twice; outside one, nothing changes."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -13,18 +14,14 @@ from shared.eventstore import ConcurrencyError, StoreUnavailable
 from tests.unit.visits.conftest import all_events
 
 
-class repeated:
-    """`with repeated(seed) as command:` runs the block as the repeatable command `seed`."""
-
-    def __init__(self, seed: str):
-        self.seed = seed
-
-    def __enter__(self):
-        self.token = begin_repeatable(self.seed)
-        return repeatable()
-
-    def __exit__(self, *exc):
-        end_repeatable(self.token)
+@contextmanager
+def repeated(seed: str):
+    """Runs the block as the repeatable command `seed` (and gives it)."""
+    token = begin_repeatable(seed)
+    try:
+        yield repeatable()
+    finally:
+        end_repeatable(token)
 
 
 VISIT = dict(region="360702", visited_on=date(2026, 5, 20), place_type="village", place_name="水南村",
