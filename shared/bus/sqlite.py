@@ -56,10 +56,14 @@ class SQLiteBus(EventBus):
         """A file written before messages kept their key's hash gets the column, filled in (once:
         11–13 s per 1,000,000 messages, while publishers wait)."""
         conn = self._db.get()
-        if "key_hash" in {row[1] for row in conn.execute("PRAGMA table_info(messages)")}:
+
+        def hashed() -> bool:
+            return any(row[1] == "key_hash" for row in conn.execute("PRAGMA table_info(messages)"))
+
+        if hashed():
             return
         with transaction(conn):
-            if "key_hash" not in {row[1] for row in conn.execute("PRAGMA table_info(messages)")}:
+            if not hashed():  # (another process may have filled it in meanwhile)
                 conn.create_function("key_hash", 1, key_hash, deterministic=True)
                 conn.execute("ALTER TABLE messages ADD COLUMN key_hash INTEGER")
                 conn.execute("UPDATE messages SET key_hash = key_hash(key)")

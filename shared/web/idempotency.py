@@ -74,7 +74,7 @@ def install(app: Flask, answers: ProjectionStore) -> None:
 
     @app.after_request
     def kept_answer(response: Response) -> Response:
-        command = repeatable() if "repeatable" in g else None
+        command = repeatable()  # (begun by `repeated_or_begun` for this request, if it had a key)
         if command is None:
             return response
         if command.replayed:

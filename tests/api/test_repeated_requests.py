@@ -4,10 +4,10 @@ completed, not repeated."""
 from __future__ import annotations
 
 from services.visits.app import create_app
-from shared.eventstore import StoreUnavailable
 from shared.web import idempotency
 from tests.api.appraisal_support import appraisal_app, context, open_campaign
 from tests.backends import token
+from tests.faults import switch_off
 
 ADMIN = token("360700", "admin")
 CLERK = token("360702", "clerk", subject="county-clerk")
@@ -31,14 +31,7 @@ def visits_service(backend):
 
 def answers_not_kept(patch, views) -> None:
     """The views store refuses to keep answers to repeatable requests (and only those)."""
-    put_many = views.put_many
-
-    def refuse(collection, docs):
-        if collection == idempotency.ANSWERS:
-            raise StoreUnavailable("switched off by the test")
-        return put_many(collection, docs)
-
-    patch.setattr(views, "put_many", refuse)
+    switch_off(patch, views, "put_many", lambda collection, docs: collection == idempotency.ANSWERS)
 
 
 def stored_types(app) -> list[str]:
@@ -57,7 +50,8 @@ def test_a_visit_sent_again_is_answered_as_the_first_time_and_logged_once(backen
     again = client.post("/visits", json=visit, headers=keyed(CLERK, '"visit-7f3a"'))  # (the draft's quoted form)
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert again.json == first.json
-    assert stored_types(app).count("VisitLogged") == 1 and stored_types(app).count("ProblemRaised") == 2
+    stored = stored_types(app)
+    assert stored.count("VisitLogged") == 1 and stored.count("ProblemRaised") == 2
 
     other_body = client.post("/visits", json={**visit, "place_name": "水北村"}, headers=keyed(CLERK, "visit-7f3a"))
     other_key = client.post("/visits", json=visit, headers=keyed(CLERK, "visit-8b21"))
@@ -69,22 +63,15 @@ def test_a_visit_sent_again_is_answered_as_the_first_time_and_logged_once(backen
 
 def test_a_visit_whose_first_try_failed_after_its_problems_is_completed_without_them_twice(backend, monkeypatch):
     app, client, visit = visits_service(backend)
-    store = app.extensions["shuangwan"].store
-    append = store.append
-
-    def visits_unavailable(stream, expected, events):
-        if stream.startswith("visit-"):
-            raise StoreUnavailable("switched off by the test")
-        return append(stream, expected, events)
-
-    monkeypatch.setattr(store, "append", visits_unavailable)
-    failed = client.post("/visits", json=visit, headers=keyed(CLERK, "k1"))
+    with monkeypatch.context() as patch:
+        switch_off(patch, app.extensions["shuangwan"].store, "append", lambda stream, *_: stream.startswith("visit-"))
+        failed = client.post("/visits", json=visit, headers=keyed(CLERK, "k1"))
     assert failed.status_code == 503 and stored_types(app).count("ProblemRaised") == 2
 
-    monkeypatch.setattr(store, "append", append)
     retried = client.post("/visits", json=visit, headers=keyed(CLERK, "k1"))
     assert retried.status_code == 201 and retried.headers["Idempotent-Replayed"] == "true"
-    assert stored_types(app).count("ProblemRaised") == 2 and stored_types(app).count("VisitLogged") == 1
+    stored = stored_types(app)
+    assert stored.count("ProblemRaised") == 2 and stored.count("VisitLogged") == 1
     listed = client.get("/problems", headers=CLERK).json["items"]
     assert sorted(p["id"] for p in listed) == sorted(retried.json["problem_ids"])
 

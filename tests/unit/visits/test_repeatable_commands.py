@@ -11,6 +11,7 @@ from services.visits import handlers
 from services.visits.domain import Visit
 from shared.application import begin_repeatable, end_repeatable, new_id, repeatable
 from shared.eventstore import ConcurrencyError, StoreUnavailable
+from tests.faults import switch_off
 from tests.unit.visits.conftest import all_events
 
 
@@ -53,20 +54,12 @@ def test_ids_are_random_outside_a_repeatable_command_and_the_same_each_time_with
 
 def test_a_visit_whose_first_try_stored_only_its_problems_is_completed_without_registering_them_again(
         repo, county, cadre, monkeypatch):
-    append = repo.store.append
-
-    def visits_unavailable(stream, expected, events):
-        if stream.startswith("visit-"):
-            raise StoreUnavailable("switched off by the test")
-        return append(stream, expected, events)
-
     before = len(all_events(repo))
-    monkeypatch.setattr(repo.store, "append", visits_unavailable)
-    with repeated("visit-with-problems"), pytest.raises(StoreUnavailable):
+    with monkeypatch.context() as patch, repeated("visit-with-problems"), pytest.raises(StoreUnavailable):
+        switch_off(patch, repo.store, "append", lambda stream, *_: stream.startswith("visit-"))
         log_visit(repo, county, cadre)
     assert [e.type for e in all_events(repo)[before:]] == ["ProblemRaised", "ProblemRaised"]
 
-    monkeypatch.setattr(repo.store, "append", append)
     with repeated("visit-with-problems") as command:
         visit = log_visit(repo, county, cadre)
     assert command.replayed
