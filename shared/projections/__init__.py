@@ -78,6 +78,11 @@ class ProjectionStore(abc.ABC):
         return sum(1 for _ in self.scan(collection, where, fields=()))
 
     @abc.abstractmethod
+    def delete(self, collection: str, where: Mapping) -> int:
+        """Remove the documents `find(collection, where)` returns; how many there were. (The views
+        store forgets what it keeps for a while only, e.g. answers kept for repeated requests.)"""
+
+    @abc.abstractmethod
     def drop(self, collection: str) -> None: ...
 
     @abc.abstractmethod
@@ -209,6 +214,9 @@ class Namespaced(ProjectionStore):
 
     def count(self, collection: str, where: Mapping | None = None) -> int:
         return self.store.count(self.prefix + collection, where)
+
+    def delete(self, collection: str, where: Mapping) -> int:
+        return self.store.delete(self.prefix + collection, where)
 
     def drop(self, collection: str) -> None:
         self.store.drop(self.prefix + collection)

@@ -50,6 +50,14 @@ class MemoryProjectionStore(ProjectionStore):
         with self._lock:
             return sum(1 for d in self._data.get(collection, {}).values() if matches(d, where))
 
+    def delete(self, collection: str, where: Mapping) -> int:
+        with self._lock:
+            docs = self._data.get(collection, {})
+            gone = [i for i, d in docs.items() if matches(d, where)]
+            for i in gone:
+                del docs[i]
+            return len(gone)
+
     def drop(self, collection: str) -> None:
         with self._lock:
             self._data.pop(collection, None)

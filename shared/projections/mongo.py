@@ -88,6 +88,12 @@ class MongoProjectionStore(ProjectionStore):
         except UNAVAILABLE as exc:
             raise StoreUnavailable(str(exc)) from exc
 
+    def delete(self, collection: str, where: Mapping) -> int:
+        try:
+            return self._db[collection].delete_many(_query(where)).deleted_count
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
     def drop(self, collection: str) -> None:
         try:
             self._db.drop_collection(collection)

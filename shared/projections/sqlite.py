@@ -102,6 +102,11 @@ class SQLiteProjectionStore(ProjectionStore):
         clause, params = _where(collection, where)
         return self._db.get().execute(f"SELECT count(*) FROM docs WHERE {clause}", params).fetchone()[0]
 
+    def delete(self, collection: str, where: Mapping) -> int:
+        clause, params = _where(collection, where)
+        with _writing(self._db.get()) as conn:
+            return conn.execute(f"DELETE FROM docs WHERE {clause}", params).rowcount
+
     def drop(self, collection: str) -> None:
         self._db.get().execute("DELETE FROM docs WHERE collection = ?", (collection,))
 

@@ -17,21 +17,28 @@ time, and nothing is recorded twice:
 
 "The same request" is the same caller, method, path, key and body: a key sent again with another
 body is another request. (The IETF draft refuses that with 422; telling the two apart would mean
-keeping every key's body.) The answers are kept in the service's views store, as long as the
-events they answered.
+keeping every key's body.) The answers are kept in the service's views store for `KEEP_FOR` (a
+day: a client retries within minutes, or when its connection comes back), and forgotten after;
+each process removes those past it at most every `PRUNE_EVERY`. A request sent again after that
+runs again as a repeatable command, which still finds its events by their ids: it is answered
+afresh and, but for those whose events hold the moment they were sent (an opinion, refused with
+409 as a conflict), still records nothing twice.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timezone
+import threading
+import time
+from datetime import timedelta
 
 from apispec import APISpec, BasePlugin
 from flask import Flask, Response, g, request
 
+from shared import clock
 from shared.application import begin_repeatable, end_repeatable, repeatable
 from shared.eventstore import StoreUnavailable
-from shared.projections import ProjectionStore
+from shared.projections import Between, ProjectionStore
 from shared.web.errors import error_response
 
 log = logging.getLogger(__name__)
@@ -40,18 +47,21 @@ HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 ANSWERS = "repeatable_answers"  # the answers kept, by the request's seed
 MAX_KEY = 255
+KEEP_FOR = timedelta(hours=24)  # how long an answer is kept to be given again
+PRUNE_EVERY = timedelta(hours=1)  # how often a process removes the answers kept longer
 PARAMETER = {
     "name": HEADER, "in": "header", "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY, "pattern": "^[!-~]([ -~]*[!-~])?$"},
     "description": "A token the client makes up for this one submission (e.g. a UUID). Sent again with the "
-                   "same key, caller, path and body, the request is answered as the first time (with "
-                   f"`{REPLAYED}: true`) and records nothing twice.",
+                   "same key, caller, path and body within 24 hours, the request is answered as the first "
+                   f"time (with `{REPLAYED}: true`) and records nothing twice.",
 }
 
 
 def install(app: Flask, answers: ProjectionStore) -> None:
     """Make every POST of `app` repeatable under an `Idempotency-Key` (registered after the app's
     own request hooks, so the caller is known by then)."""
+    pruning = Pruning(answers)
 
     @app.before_request
     def repeated_or_begun():
@@ -65,7 +75,7 @@ def install(app: Flask, answers: ProjectionStore) -> None:
                                   {HEADER: [f"not 1 to {MAX_KEY} visible ASCII characters"]})
         seed = _seed(key)
         kept = answers.get(ANSWERS, seed)
-        if kept is not None:
+        if kept is not None and kept["kept_at"] > _oldest_kept():
             response = Response(kept["body"], status=kept["status"], mimetype=kept["mimetype"])
             response.headers[REPLAYED] = "true"
             return response
@@ -81,12 +91,14 @@ def install(app: Flask, answers: ProjectionStore) -> None:
             response.headers[REPLAYED] = "true"
         if 200 <= response.status_code < 300 and not response.direct_passthrough:
             kept = {"_id": command.seed, "status": response.status_code, "body": response.get_data(as_text=True),
-                    "mimetype": response.mimetype, "kept_at": datetime.now(timezone.utc).isoformat()}
+                    "mimetype": response.mimetype, "kept_at": clock.now().isoformat(timespec="microseconds")}
             try:
                 answers.put_many(ANSWERS, [kept])
             except StoreUnavailable as exc:
                 # The command is done; sent again, it runs as a repeatable command and finds its events.
                 log.warning("answer to a request with an %s not kept: %s", HEADER, exc)
+            else:
+                pruning.when_due()
         return response
 
     @app.teardown_request
@@ -94,6 +106,38 @@ def install(app: Flask, answers: ProjectionStore) -> None:
         token = g.pop("repeatable", None)
         if token is not None:
             end_repeatable(token)
+
+
+class Pruning:
+    """Removes the answers kept longer than `KEEP_FOR`, when `PRUNE_EVERY` has passed since this
+    process last did. It is run by a request that has just kept an answer, so it needs no thread of
+    its own, and a service that keeps no answers never prunes. Workers sharing one store and
+    pruning at once remove the same rows, which is harmless."""
+
+    def __init__(self, answers: ProjectionStore):
+        self.answers = answers
+        self.lock = threading.Lock()
+        self.last: float | None = None  # time.monotonic() of the last pruning
+
+    def when_due(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            if self.last is not None and now - self.last < PRUNE_EVERY.total_seconds():
+                return
+            self.last = now
+        try:
+            removed = self.answers.delete(ANSWERS, {"kept_at": Between(high=_oldest_kept())})
+        except StoreUnavailable as exc:
+            log.warning("answers kept past %s not removed: %s", KEEP_FOR, exc)
+            return
+        if removed:
+            log.info("removed %d answers kept past %s", removed, KEEP_FOR)
+
+
+def _oldest_kept() -> str:
+    """`kept_at` of an answer kept exactly `KEEP_FOR` ago (the times are ISO 8601 in UTC, written
+    alike, so they order as text)."""
+    return (clock.now() - KEEP_FOR).isoformat(timespec="microseconds")
 
 
 class RepeatablePosts(BasePlugin):

@@ -3,7 +3,10 @@ first time and record nothing twice, on both backends; a first try that failed p
 completed, not repeated."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from services.visits.app import create_app
+from shared import clock
 from shared.web import idempotency
 from tests.api.appraisal_support import appraisal_app, context, open_campaign
 from tests.backends import token
@@ -87,6 +90,36 @@ def test_a_visit_whose_answer_was_not_kept_is_found_by_its_events(backend, monke
     again = client.post("/visits", json=visit, headers=keyed(CLERK, "k2"))
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert again.json["id"] == first.json["id"] and stored_types(app).count("VisitLogged") == 1
+
+
+def age_kept_answers(views, by: timedelta) -> None:
+    """Every answer kept as if kept `by` earlier, its body spoilt (so that giving it again shows)."""
+    aged = [{**kept, "kept_at": (clock.now() - by).isoformat(timespec="microseconds"), "body": '{"stale": true}'}
+            for kept in views.find(idempotency.ANSWERS)]
+    views.put_many(idempotency.ANSWERS, aged)
+
+
+def test_an_answer_kept_past_a_day_is_not_given_again_and_is_removed(backend, monkeypatch):
+    app, client, visit = visits_service(backend)
+    views = app.extensions["shuangwan"].views
+    first = client.post("/visits", json=visit, headers=keyed(CLERK, "k3"))
+    age_kept_answers(views, idempotency.KEEP_FOR - timedelta(minutes=1))
+    assert client.post("/visits", json=visit, headers=keyed(CLERK, "k3")).json == {"stale": True}  # still kept
+
+    age_kept_answers(views, idempotency.KEEP_FOR + timedelta(minutes=1))
+    late = client.post("/visits", json=visit, headers=keyed(CLERK, "k3"))
+    # Answered afresh; the events are still found by their ids, so the visit is still logged once.
+    assert late.status_code == 201 and late.json == first.json and late.headers["Idempotent-Replayed"] == "true"
+    assert stored_types(app).count("VisitLogged") == 1
+
+    # The process pruned when it kept the first answer: the next time is an hour on, then those past a day go.
+    age_kept_answers(views, idempotency.KEEP_FOR + timedelta(minutes=1))
+    other = client.post("/visits", json={**visit, "place_name": "水北村"}, headers=keyed(CLERK, "k4"))
+    assert len(views.find(idempotency.ANSWERS)) == 2
+    monkeypatch.setattr(idempotency, "PRUNE_EVERY", timedelta(0))
+    fresh = client.post("/visits", json={**visit, "place_name": "水东村"}, headers=keyed(CLERK, "k5"))
+    kept = views.find(idempotency.ANSWERS)
+    assert sorted(k["body"] for k in kept) == sorted(r.get_data(as_text=True) for r in (other, fresh))
 
 
 def test_an_organ_registered_again_under_its_key_is_the_same_organ(backend):

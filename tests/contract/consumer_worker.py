@@ -50,6 +50,9 @@ class Instrumented(ProjectionStore):
     def find(self, collection, where=None):
         return self.inner.find(collection, where)
 
+    def delete(self, collection, where):
+        return self.inner.delete(collection, where)
+
     def drop(self, collection):
         self.inner.drop(collection)
 

@@ -242,6 +242,21 @@ def test_between_is_an_inclusive_range_that_leaves_out_documents_without_the_fie
     assert projection_store.count("dated", {"on": Between("2026-10-02")}) == 2
 
 
+def test_delete_removes_what_find_returns_and_nothing_else(projection_store):
+    projection_store.put_many("dated", copy.deepcopy(DATED))
+    projection_store.put_many("views", copy.deepcopy(ROWS))
+    assert projection_store.delete("dated", {"on": Between(high="2026-10-01")}) == 2
+    assert ids(projection_store.find("dated")) == ["v-a", "v-c", "v-e"]
+    assert projection_store.delete("dated", {"on": Between(high="2026-10-01")}) == 0
+    assert projection_store.delete("dated", {"region": "360702", "name": "丁"}) == 1
+    assert ids(projection_store.find("dated")) == ["v-a", "v-c"]
+    assert projection_store.delete("nothing here", {"on": Between()}) == 0
+    assert len(projection_store.find("views")) == len(ROWS)  # another collection: untouched
+    assert projection_store.delete("dated", {}) == 2 and projection_store.find("dated") == []
+    projection_store.put_many("dated", [{"_id": "v-a", "n": 9}])  # an id deleted can be put again
+    assert projection_store.get("dated", "v-a") == {"_id": "v-a", "n": 9}
+
+
 def test_scan_in_order(projection_store):
     projection_store.put_many("dated", copy.deepcopy(DATED))
     scan = lambda order, where=None, **kw: [d["_id"] for d in projection_store.scan("dated", where, order=order, **kw)]  # noqa: E731
@@ -307,6 +322,7 @@ def test_a_namespaced_view_passes_everything_on(projection_store, view):
     assert [d["_id"] for d in store.scan("views", {"score": Between(1)}, order=[("score", True)])] == [
         "visit-3", "visit-2", "visit-1", "visit-4"]
     assert store.count("views", {"flag": True}) == 3
+    assert store.delete("views", {"status": "referred"}) == 1 and store.get("views", "visit-4") is None
     assert store.collections() == ["views"]
     store.drop("views")
     assert store.collections() == [] and projection_store.collections() == ["other"]
