@@ -80,16 +80,21 @@ class JsonAccessLogger(Logger):
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
             return
-        atoms = self.atoms(resp, req, environ, request_time)
+        # The fields are read here rather than from gunicorn's `atoms`, which copies every request
+        # and response header and the whole WSGI environment for each line (a tenth of a small
+        # POST's CPU under load).
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
         try:
-            status = int(atoms["s"])
+            status = int(status)
         except (TypeError, ValueError):
-            status = atoms["s"]
+            pass
+        request_id = next((value for name, value in resp.headers if name.lower() == "x-request-id"), None)
         entry = {
             "time": _now(), "level": "INFO", "logger": "gunicorn.access",
-            "remote": atoms["h"], "method": atoms["m"], "path": atoms["U"], "status": status,
-            "bytes": atoms["B"] or 0, "duration_ms": round(atoms["D"] / 1000, 3),
-            "request_id": atoms.get("{x-request-id}o") or None, "agent": atoms["a"],
+            "remote": environ.get("REMOTE_ADDR", "-"), "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"), "status": status, "bytes": getattr(resp, "sent", None) or 0,
+            "duration_ms": round(request_time.total_seconds() * 1000, 3),
+            "request_id": request_id or None, "agent": environ.get("HTTP_USER_AGENT", "-"),
         }
         try:
             self.access_log.info(json.dumps(entry, ensure_ascii=False))

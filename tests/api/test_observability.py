@@ -211,6 +211,7 @@ def test_under_gunicorn_metrics_sum_the_workers_and_the_access_log_is_json(embed
         assert {f"probe-{i}" for i in range(12)} <= set(probes)
         line = probes["probe-3"]
         assert line["status"] == 200 and line["method"] == "GET" and line["duration_ms"] >= 0
+        assert line["remote"] == "127.0.0.1" and line["bytes"] > 0
         assert probes[generated]["agent"] == 'odd "agent" \\ x'
         # gunicorn's own messages are JSON lines as well.
         own = [json.loads(line) for line in procs.tail("visits", 200).splitlines() if line.startswith("{")]
