@@ -75,7 +75,8 @@ class FastJSON(DefaultJSONProvider):
 
     def response(self, *args, **kwargs):
         return self._app.response_class(
-            orjson.dumps(self._prepare_response_obj(args, kwargs), default=self.default, option=self.OPTIONS),
+            orjson.dumps(self._prepare_response_obj(args, kwargs), default=self.default,
+                         option=self.OPTIONS | orjson.OPT_APPEND_NEWLINE),  # (as Flask ends an answer)
             mimetype=self.mimetype)
 
 
