@@ -15,11 +15,14 @@ time, and nothing is recorded twice:
   different (an opinion's time of sending), it is refused as a conflict (409); sent again, it gets
   the answer kept for the first.
 
-"The same request" is the same caller, method, path, key and body: a key sent again with another
-body is another request. (The IETF draft refuses that with 422; telling the two apart would mean
-keeping every key's body.) The answers are kept in the service's views store for `KEEP_FOR` (a
-day: a client retries within minutes, or when its connection comes back), and forgotten after;
-each process removes those past it at most every `PRUNE_EVERY`. A request sent again after that
+"The same request" is the same caller, method, path, key and body. A key whose answer is kept,
+sent again by the same caller to the same path with another body, is refused with 422 (as the
+IETF draft has it): the client is reusing a key, a bug on its side, and would otherwise not learn
+that its first request was taken. (A first try whose answer could not be kept leaves nothing to
+tell the two apart by: another body is then another request.) The answers are kept in the
+service's views store for `KEEP_FOR` (a day: a client retries within minutes, or when its
+connection comes back), and forgotten after; each process removes those past it at most every
+`PRUNE_EVERY`. A request sent again after that
 runs again as a repeatable command, which still finds its events by their ids: it is answered
 afresh and, but for those whose events hold the moment they were sent (an opinion, refused with
 409 as a conflict), still records nothing twice.
@@ -45,7 +48,7 @@ log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
-ANSWERS = "repeatable_answers"  # the answers kept, by the request's seed
+ANSWERS = "repeatable_answers"  # the answers kept, by caller, method, path and key (`_answer_id`)
 MAX_KEY = 255
 KEEP_FOR = timedelta(hours=24)  # how long an answer is kept to be given again
 PRUNE_EVERY = timedelta(hours=1)  # how often a process removes the answers kept longer
@@ -54,7 +57,8 @@ PARAMETER = {
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY, "pattern": "^[!-~]([ -~]*[!-~])?$"},
     "description": "A token the client makes up for this one submission (e.g. a UUID). Sent again with the "
                    "same key, caller, path and body within 24 hours, the request is answered as the first "
-                   f"time (with `{REPLAYED}: true`) and records nothing twice.",
+                   f"time (with `{REPLAYED}: true`) and records nothing twice; sent with another body, it is "
+                   "refused with 422.",
 }
 
 
@@ -73,13 +77,16 @@ def install(app: Flask, answers: ProjectionStore) -> None:
         if not 0 < len(key) <= MAX_KEY or not all(" " <= c <= "~" for c in key):
             return error_response(400, f"The {HEADER} header must be 1 to {MAX_KEY} visible ASCII characters.",
                                   {HEADER: [f"not 1 to {MAX_KEY} visible ASCII characters"]})
-        seed = _seed(key)
-        kept = answers.get(ANSWERS, seed)
+        g.answer_id = _answer_id(key)
+        kept = answers.get(ANSWERS, g.answer_id)
         if kept is not None and kept["kept_at"] > _oldest_kept():
+            if kept["body_digest"] != _body_digest():
+                return error_response(422, f"This {HEADER} was sent before with another body; make a new key "
+                                           "for each submission.", {HEADER: ["used before with another body"]})
             response = Response(kept["body"], status=kept["status"], mimetype=kept["mimetype"])
             response.headers[REPLAYED] = "true"
             return response
-        g.repeatable = begin_repeatable(seed)
+        g.repeatable = begin_repeatable(_seed(key))
         return None
 
     @app.after_request
@@ -90,7 +97,8 @@ def install(app: Flask, answers: ProjectionStore) -> None:
         if command.replayed:
             response.headers[REPLAYED] = "true"
         if 200 <= response.status_code < 300 and not response.direct_passthrough:
-            kept = {"_id": command.seed, "status": response.status_code, "body": response.get_data(as_text=True),
+            kept = {"_id": g.answer_id, "body_digest": _body_digest(), "status": response.status_code,
+                    "body": response.get_data(as_text=True),
                     "mimetype": response.mimetype, "kept_at": clock.now().isoformat(timespec="microseconds")}
             try:
                 answers.put_many(ANSWERS, [kept])
@@ -157,12 +165,30 @@ def document(spec: APISpec) -> None:
 
 
 def _seed(key: str) -> str:
-    """Who sends what where, under which key: the caller (none for public endpoints), method,
-    path with query, key and body."""
+    """The command's seed, which its ids come from: who sends what where, under which key (the
+    caller, none for public endpoints; method, path with query, key and body)."""
+    return _digest(_sender(key), request.get_data(cache=True))
+
+
+def _answer_id(key: str) -> str:
+    """Where the answer to `key` is kept: who sends where under it, whatever the body (so that
+    another body under the same key is told apart from a new key)."""
+    return _digest(("answer", *_sender(key)), b"")
+
+
+def _sender(key: str) -> tuple[str, ...]:
     who = g.get("caller")
+    return who.subject if who else "", who.region if who else "", request.method, request.full_path, key
+
+
+def _digest(parts: tuple[str, ...], body: bytes) -> str:
     digest = hashlib.sha256()
-    for part in (who.subject if who else "", who.region if who else "", request.method, request.full_path, key):
+    for part in parts:
         digest.update(part.encode())
         digest.update(b"\0")
-    digest.update(request.get_data(cache=True))
+    digest.update(body)
     return digest.hexdigest()
+
+
+def _body_digest() -> str:
+    return hashlib.sha256(request.get_data(cache=True)).hexdigest()

@@ -333,6 +333,36 @@ def test_an_opinion_whose_answer_was_lost_is_sent_again_and_stored_once(service,
     assert not console.errors
 
 
+def test_an_opinion_changed_after_its_answer_was_lost_is_sent_under_a_new_key(service, phone, console):
+    """The answer to a sent opinion is lost and the citizen rewrites it before sending again: the
+    changed text goes under a new Idempotency-Key (the service refuses a key with another body) and
+    is stored beside the first."""
+    office = service.office
+    campaign = office.open_campaign()
+    keys = []
+
+    def answer_lost(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.fetch()
+        route.abort()
+
+    phone.goto(service.url + "/public/")
+    phone.route("**/opinions", answer_lost)
+    phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限。")
+    phone.get_by_role("button", name="提交意见").click()
+    expect(phone.locator("#opinion-errors")).to_contain_text("网络连接失败")
+
+    phone.unroute("**/opinions")
+    phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限，并在网上可查。")
+    with phone.expect_response("**/opinions") as again:
+        phone.get_by_role("button", name="提交意见").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("意见已提交，感谢您的参与！")
+    assert again.value.status == 201 and again.value.request.headers["idempotency-key"] != keys[0]
+    assert sorted(o["text"] for o in office.opinions(campaign)) == [
+        "希望公布各窗口的办理时限。", "希望公布各窗口的办理时限，并在网上可查。"]
+    assert not console.errors
+
+
 def test_csp_is_enforced_and_violations_are_caught(service, phone, console):
     """The check the other tests rely on: an inline script or style on these pages is refused by the
     browser, and the refusal shows on the console the tests watch."""

@@ -73,6 +73,21 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
+  /** The Idempotency-Key of a form's submissions: the same while the body is the same, a new one
+   *  when the person changed something before sending again (the service refuses a key sent with
+   *  another body). */
+  function submissionKeys() {
+    var sent = null, key = null;
+    return function (body) {
+      var text = JSON.stringify(body);
+      if (text !== sent) {
+        sent = text;
+        key = newKey();
+      }
+      return key;
+    };
+  }
+
   /** fetch JSON; resolves to {status, body}; status 0 when the network failed. */
   function request(method, path, body, key) {
     var options = {method: method, headers: {"Accept": "application/json"}, credentials: "omit",
@@ -199,7 +214,7 @@
   function answerPage(root) {
     var state = {
       token: "",
-      key: newKey(),    // the submission's Idempotency-Key
+      keyOf: submissionKeys(),  // the submission's Idempotency-Key, by its body
       form: null,       // what POST /invitations/form returned
       answers: {},      // organ_id -> {levels: {dimension: level}, opinion: ""}
       skipped: {},      // organ_id -> true when the respondent chose 跳过
@@ -560,7 +575,7 @@
         }
         showError(box, null);
         setBusy(submit, true, "正在提交……");
-        request("POST", "responses", body, state.key).then(function (result) {
+        request("POST", "responses", body, state.keyOf(body)).then(function (result) {
           setBusy(submit, false);
           if (result.status === 201) {
             clearDraft();
@@ -705,7 +720,7 @@
       var phone = h("input", {id: "phone", name: "phone", type: "tel", inputmode: "numeric", autocomplete: "tel",
                               maxlength: "11", "aria-describedby": "phone-hint"});
       var button = h("button", {type: "submit", class: "primary", id: "send", text: "提交意见"});
-      var key = newKey();  // this opinion's Idempotency-Key, the same for every try at sending it
+      var keyOf = submissionKeys();  // this opinion's Idempotency-Key, the same for every try at sending the same text
 
       var form = h("form", {class: "card", novalidate: true, onsubmit: function (event) {
         event.preventDefault();
@@ -731,7 +746,7 @@
         var device = deviceId();
         if (device) body.device_id = device;
         setBusy(button, true, "正在提交……");
-        request("POST", "campaigns/" + encodeURIComponent(campaign.id) + "/opinions", body, key).then(function (result) {
+        request("POST", "campaigns/" + encodeURIComponent(campaign.id) + "/opinions", body, keyOf(body)).then(function (result) {
           setBusy(button, false);
           if (result.status === 201) {
             showThanks(campaign.id);
