@@ -22,18 +22,18 @@ that its first request was taken. (A first try whose answer could not be kept le
 tell the two apart by: another body is then another request.) The answers are kept in the
 service's views store for `KEEP_FOR` (a day: a client retries within minutes, or when its
 connection comes back), and forgotten after; each process removes those past it at most every
-`PRUNE_EVERY`. A request sent again after that
-runs again as a repeatable command, which still finds its events by their ids: it is answered
-afresh and, but for those whose events hold the moment they were sent (an opinion, refused with
-409 as a conflict), still records nothing twice.
+`PRUNE_EVERY`. A request sent again after that runs again as a repeatable command, which still
+finds its events by their ids: it is answered afresh and, but for those whose events hold the
+moment they were sent (an opinion, refused with 409 as a conflict), still records nothing twice.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apispec import APISpec, BasePlugin
 from flask import Flask, Response, g, request
@@ -99,7 +99,7 @@ def install(app: Flask, answers: ProjectionStore) -> None:
         if 200 <= response.status_code < 300 and not response.direct_passthrough:
             kept = {"_id": g.answer_id, "body_digest": _body_digest(), "status": response.status_code,
                     "body": response.get_data(as_text=True),
-                    "mimetype": response.mimetype, "kept_at": clock.now().isoformat(timespec="microseconds")}
+                    "mimetype": response.mimetype, "kept_at": stamp(clock.now())}
             try:
                 answers.put_many(ANSWERS, [kept])
             except StoreUnavailable as exc:
@@ -125,12 +125,12 @@ class Pruning:
     def __init__(self, answers: ProjectionStore):
         self.answers = answers
         self.lock = threading.Lock()
-        self.last: float | None = None  # time.monotonic() of the last pruning
+        self.last = -math.inf  # time.monotonic() of the last pruning
 
     def when_due(self) -> None:
         with self.lock:
             now = time.monotonic()
-            if self.last is not None and now - self.last < PRUNE_EVERY.total_seconds():
+            if now - self.last < PRUNE_EVERY.total_seconds():
                 return
             self.last = now
         try:
@@ -142,10 +142,15 @@ class Pruning:
             log.info("removed %d answers kept past %s", removed, KEEP_FOR)
 
 
+def stamp(moment: datetime) -> str:
+    """`kept_at` as it is written, for a `moment` in UTC (as `clock.now` gives): ISO 8601 always to
+    the microsecond, so that stamps order as text (the stores compare them as strings)."""
+    return moment.isoformat(timespec="microseconds")
+
+
 def _oldest_kept() -> str:
-    """`kept_at` of an answer kept exactly `KEEP_FOR` ago (the times are ISO 8601 in UTC, written
-    alike, so they order as text)."""
-    return (clock.now() - KEEP_FOR).isoformat(timespec="microseconds")
+    """`kept_at` of an answer kept exactly `KEEP_FOR` ago."""
+    return stamp(clock.now() - KEEP_FOR)
 
 
 class RepeatablePosts(BasePlugin):

@@ -99,7 +99,7 @@ def test_a_visit_whose_answer_was_not_kept_is_found_by_its_events(backend, monke
 
 def age_kept_answers(views, by: timedelta) -> None:
     """Every answer kept as if kept `by` earlier, its body spoilt (so that giving it again shows)."""
-    aged = [{**kept, "kept_at": (clock.now() - by).isoformat(timespec="microseconds"), "body": '{"stale": true}'}
+    aged = [{**kept, "kept_at": idempotency.stamp(clock.now() - by), "body": '{"stale": true}'}
             for kept in views.find(idempotency.ANSWERS)]
     views.put_many(idempotency.ANSWERS, aged)
 
