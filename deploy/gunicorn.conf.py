@@ -83,11 +83,7 @@ class JsonAccessLogger(Logger):
         # The fields are read here rather than from gunicorn's `atoms`, which copies every request
         # and response header and the whole WSGI environment for each line (a tenth of a small
         # POST's CPU under load).
-        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-        try:
-            status = int(status)
-        except (TypeError, ValueError):
-            pass
+        status = getattr(resp, "status_code", None) or resp.status  # (the code gunicorn parsed at start_response)
         request_id = next((value for name, value in resp.headers if name.lower() == "x-request-id"), None)
         entry = {
             "time": _now(), "level": "INFO", "logger": "gunicorn.access",
