@@ -302,20 +302,28 @@ def test_public_opinion_page(service, phone, console):
     console.assert_clean(429)
 
 
+def lose_answers(phone, path: str) -> list[str]:
+    """From now on, requests to `path` reach the service and their answers never reach the phone;
+    the list fills with the Idempotency-Key each was sent with."""
+    keys = []
+
+    def answer_lost(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.fetch()   # the service receives the request and stores it…
+        route.abort()   # …and its answer never reaches the phone
+
+    phone.route(path, answer_lost)
+    return keys
+
+
 def test_an_opinion_whose_answer_was_lost_is_sent_again_and_stored_once(service, phone, console):
     """The network drops the answer to a sent opinion: the page says so and keeps the text; sent
     again, it carries the same Idempotency-Key, is answered as the first time, and is stored once."""
     office = service.office
     campaign = office.open_campaign()
-    keys = []
-
-    def answer_lost(route):
-        keys.append(route.request.headers.get("idempotency-key"))
-        route.fetch()   # the service receives the opinion and stores it…
-        route.abort()   # …and its answer never reaches the phone
 
     phone.goto(service.url + "/public/")
-    phone.route("**/opinions", answer_lost)
+    keys = lose_answers(phone, "**/opinions")
     phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限。")
     phone.get_by_role("button", name="提交意见").click()
     expect(phone.locator("#opinion-errors")).to_contain_text("网络连接失败")
@@ -339,15 +347,9 @@ def test_an_opinion_changed_after_its_answer_was_lost_is_sent_under_a_new_key(se
     is stored beside the first."""
     office = service.office
     campaign = office.open_campaign()
-    keys = []
-
-    def answer_lost(route):
-        keys.append(route.request.headers.get("idempotency-key"))
-        route.fetch()
-        route.abort()
 
     phone.goto(service.url + "/public/")
-    phone.route("**/opinions", answer_lost)
+    keys = lose_answers(phone, "**/opinions")
     phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限。")
     phone.get_by_role("button", name="提交意见").click()
     expect(phone.locator("#opinion-errors")).to_contain_text("网络连接失败")
