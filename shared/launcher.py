@@ -97,6 +97,9 @@ class Launcher:
         admin = issue_token(secret, "demo-admin", office, "admin", list(self.ports), 7 * 24 * 3600)
         print("\n双万 Shuangwan is running (embedded SQLite under %s):" % self.data_dir)
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
+        print(f"  log a visit          {self.url('visits')}/office/visit")
+        print(f"  problem ledger       {self.url('visits')}/office/problems (visits), "
+              f"{self.url('appraisal')}/office/problems (appraisal)")
         print(f"  citizens' opinions   {self.url('appraisal')}/public/")
         for service in self.ports:
             print(f"  {service:<10} API docs {self.url(service)}/docs")

@@ -5,11 +5,13 @@ from flask import Flask
 
 from shared.ledger.api import problems_blueprint
 from shared.service import ServiceContext
-from shared.web import idempotency
+from shared.web import idempotency, office
 from shared.web.app import create_app
 
 
-def build_app(context: ServiceContext, title: str, description: str, blueprints, problem_source: str) -> Flask:
+def build_app(context: ServiceContext, title: str, description: str, blueprints, problem_source: str,
+              office_pages: tuple[str, ...] = ("problems",)) -> Flask:
+    """`office_pages`: which of the offices' forms (shared/web/office) the service serves."""
     if not context.settings.token_secret:
         raise RuntimeError("SHUANGWAN_TOKEN_SECRET is not set: the service cannot check tokens without it.")
     app, api = create_app(context.settings, title, description, ready=context.ready)
@@ -19,6 +21,7 @@ def build_app(context: ServiceContext, title: str, description: str, blueprints,
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     api.register_blueprint(problems_blueprint(lambda: context.repository, source=problem_source))
+    app.register_blueprint(office.blueprint(office_pages))  # /office/: plain Flask, not in the OpenAPI document
     idempotency.install(app, context.views)  # POSTs sent again with an Idempotency-Key are answered once
     app.extensions["shuangwan"] = context
     return app

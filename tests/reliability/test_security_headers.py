@@ -14,8 +14,8 @@ from tests.reliability.support import CITY
 
 PAGES = {
     "reporting": (reporting_app, ["/dashboard/", "/docs"]),
-    "appraisal": (appraisal_app, ["/answer", "/public/", "/docs"]),
-    "visits": (visits_app, ["/docs"]),
+    "appraisal": (appraisal_app, ["/answer", "/public/", "/office/problems", "/docs"]),
+    "visits": (visits_app, ["/office/visit", "/office/problems", "/docs"]),
 }
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 EVENT_HANDLER = re.compile(rb"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)

@@ -1,0 +1,73 @@
+"""The offices' forms (办公室录入), served by the write services themselves at `/office/`:
+
+- `/office/visit` (visits service) — log a visit: cadres, place, activities, people reached,
+  assistance delivered (三送) and the problems raised, which go onto the ledger;
+- `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
+  and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访.
+
+The REST API stays the offices' main interface; these pages are a person's way into the same
+endpoints. HTML with scripts and a stylesheet, no inline script or style (the services'
+Content-Security-Policy allows none); the pages share one layout, with links to the pages this
+service serves. The page asks for the office token once and keeps it in the tab's
+sessionStorage, like the dashboard. `/office/terms.json` gives the pages the Chinese names of
+the codes they show (place types, activities, categories, statuses, regions), from the same
+tables the services validate against, so no list is written twice.
+A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, url_for
+
+from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
+from shared.ledger.events import CATEGORIES
+from shared.ledger.problem import STATUS_NAMES
+from shared.regions import default_regions
+
+HERE = Path(__file__).resolve().parent
+SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}
+
+
+def terms(pages: Sequence[str]) -> dict:
+    """What the pages show for the codes the API speaks."""
+    return {
+        "place_types": PLACE_TYPES, "activities": ACTIVITIES,
+        "problem_categories": CATEGORIES, "problem_sources": SOURCE_NAMES, "problem_statuses": STATUS_NAMES,
+        # The service keeps organs (and so can offer them as responsible units) where it logs visits.
+        "organs": "visit" in pages,
+        "regions": [{"code": r.code, "name": r.name, "tier": r.tier, "parent": r.parent}
+                    for r in default_regions().by_code.values()],
+    }
+
+
+def blueprint(pages: Sequence[str]) -> Blueprint:
+    """The offices' pages this service serves: some of "visit" and "problems"."""
+    unknown = set(pages) - {"visit", "problems"}
+    if unknown:
+        raise ValueError(f"no such office page: {', '.join(sorted(unknown))}")
+    # Templates under templates/office/: one page layout (office/base.html) the pages extend.
+    blp = Blueprint("office_pages", __name__, url_prefix="/office", static_folder=str(HERE / "static"),
+                    static_url_path="/assets", template_folder=str(HERE / "templates"))
+    known_terms = terms(pages)
+
+    @blp.get("/")
+    def index():
+        return redirect(url_for(".page", name=pages[0]))
+
+    @blp.get("/<name>")
+    def page(name: str):
+        if name not in pages:
+            abort(404)
+        response = make_response(render_template(f"office/{name}.html", page=name, pages=pages))
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @blp.get("/terms.json")
+    def codes():
+        response = jsonify(known_terms)
+        response.headers["Cache-Control"] = "max-age=3600"
+        return response
+
+    return blp

@@ -1,0 +1,280 @@
+/*
+ * 双万 · the offices' forms: what both pages share (window.Office).
+ *
+ * Sign-in with the office token (kept in the tab's sessionStorage, sent as a Bearer header, never
+ * in a URL), calls to the service's REST API in its one error format, errors shown beside the
+ * fields the API names, the code tables of /office/terms.json, and dates in China Standard Time.
+ * No libraries; the DOM is built with createElement, never from HTML strings.
+ */
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "shuangwan.office.token";
+  var ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
+  var $ = function (id) { return document.getElementById(id); };
+
+  /** h("p", {class: "x"}, "text", child…): an element; attributes starting with "on" are listeners. */
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key.slice(0, 2) === "on" && typeof value === "function") el.addEventListener(key.slice(2), value);
+      else if (key === "class") el.className = value;
+      else if (key === "text") el.textContent = value;
+      else if (key === "value") el.value = value;
+      else if (key === "checked") el.checked = true;
+      else el.setAttribute(key, value === true ? "" : String(value));
+    });
+    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  }
+
+  function append(el, child) {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
+    el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+
+  function options(select, table, blank) {
+    select.textContent = "";
+    if (blank !== undefined) select.appendChild(h("option", { value: "" }, blank));
+    Object.keys(table).forEach(function (code) { select.appendChild(h("option", { value: code }, table[code])); });
+  }
+
+  /** Today in China Standard Time, as the API's dates are: YYYY-MM-DD. */
+  function today() {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+  }
+
+  // --- the token ---------------------------------------------------------------------------------
+
+  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+
+  function claims(jwt) {
+    try {
+      var part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      var binary = atob(part + "===".slice((part.length + 3) % 4));
+      var bytes = Uint8Array.from(binary, function (c) { return c.charCodeAt(0); });
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // --- the API -----------------------------------------------------------------------------------
+
+  /** An answer other than 2xx, in the services' one error format. */
+  function ApiError(status, body) {
+    var error = (body && body.error) || {};
+    this.status = status;
+    this.code = error.code || "";
+    this.message = error.message || ("请求失败（" + status + "）");
+    this.fields = error.fields || {};
+  }
+
+  function apiUrl(path) {
+    return new URL(path, new URL(document.body.getAttribute("data-api") || "/", window.location.href)).toString();
+  }
+
+  /** A new Idempotency-Key: one per submission, sent again with it after a network failure, so a
+   *  submission that did arrive is answered as it was, not recorded twice. */
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  /** fetch → the parsed JSON answer, or an ApiError (status 0 when the network failed). */
+  function api(method, path, body, key) {
+    var headers = { Authorization: "Bearer " + token(), Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (key) headers["Idempotency-Key"] = key;
+    return fetch(apiUrl(path), { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .catch(function () { throw new ApiError(0, { error: { message: "网络连接失败，请检查网络后重试；已填写的内容不会丢失。" } }); })
+      .then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (data) {
+          if (!response.ok) {
+            if (response.status === 401) signOut("登录已失效，请重新输入访问令牌。");
+            throw new ApiError(response.status, data);
+          }
+          return data;
+        });
+      });
+  }
+
+  /** Every page of a list, concatenated (lists answer at most 500 a page). */
+  function all(path) {
+    var items = [];
+    function page(n) {
+      return api("GET", path + (path.indexOf("?") < 0 ? "?" : "&") + "page_size=500&page=" + n).then(function (data) {
+        items = items.concat(data.items);
+        return items.length < data.total && data.items.length ? page(n + 1) : items;
+      });
+    }
+    return page(1);
+  }
+
+  /** What a person is told of an ApiError, in Chinese where the status says enough. */
+  function explain(error) {
+    if (error.status === 403) return "您的访问令牌无权进行此操作（需要本辖区联络员或管理员令牌）。" + suffix(error);
+    if (error.status === 409 && error.code === "version_conflict") return "该记录刚被他人修改，请刷新后重试。";
+    if (error.status === 422 && Object.keys(error.fields).length) return "请修改下列标出的内容后再提交。";
+    if (error.status >= 500) return "服务暂时不可用，本次未保存，请稍后重试。" + suffix(error);
+    return say(error.message, false);
+  }
+
+  function suffix(error) { return error.message ? "（" + error.message + "）" : ""; }
+
+  // --- errors beside the fields ------------------------------------------------------------------
+
+  // The API speaks English to integrators; a person is told in Chinese. Messages not listed here
+  // are shown as the API gave them.
+  var LIST_NAMES = { funds: "资金", items: "物资", services: "服务", "policy sessions": "政策宣讲" };
+  var SAYINGS = [
+    [/^Missing data for required field\.$/, "必填。"],
+    [/^Field may not be null\.$/, "必填。"],
+    [/^Length must be between (\d+) and (\d+)\.$/, function (m, a, b, list) {
+      return list ? "应选择或填写 " + a + " 至 " + b + " 项。" : "应为 " + a + " 至 " + b + " 个字。"; }],
+    [/^Longer than maximum length (\d+)\.$/, "最多 $1 个字。"],
+    [/^Must be one of: /, "请从列表中选择。"],
+    [/^Not a valid integer\.$/, "应为整数。"],
+    [/^Not a valid (number|decimal)/, "应为数字。"],
+    [/^Not a valid date\.$/, "请填写有效的日期。"],
+    [/^Not a valid boolean\.$/, "请选择。"],
+    [/^Must be greater than or equal to (\d+) and less than or equal to (\d+)\.$/, "应在 $1 至 $2 之间。"],
+    [/^At most two decimal places/, "金额最多保留两位小数（分）。"],
+    [/^The date is in the future\.$/, "日期不能晚于今天。"],
+    [/^A visit needs at least one cadre\.$/, "请至少选择一名干部。"],
+    [/^A cadre is listed twice\.$/, "同一名干部只能选择一次。"],
+    [/^Name at least one of the /, "请至少选择一项三问、三送、三学活动。"],
+    [/^The visit lists (.+) but not the activity \w+ \((.+)\)\.$/, function (m, what, activity) {
+      return "填写了" + (LIST_NAMES[what] || what) + "，请同时勾选“" + activity + "”。"; }],
+    [/^The deadline is before the assignment date\.$/, "办理期限不能早于交办日期。"],
+    [/^A problem can be returned only within (\d+) working days/, "交办超过 $1 个工作日，不能再退回。"],
+    [/^Only long-term items carry a promised date\.$/, "只有长期事项可以承诺办结期限。"],
+    [/^The promised date is in the past\.$/, "承诺日期不能早于今天。"],
+    [/^Say why the person is not satisfied\.$/, "不满意时请填写回访意见。"],
+    [/^Cannot .+ a problem that is \w+ \((.+)\)\.$/, "该问题当前为“$1”，不能进行这一步；请刷新后再办理。"],
+    [/^The date is before the problem's last step \((.+)\)\.$/, "日期不能早于上一步（$1）。"]
+  ];
+
+  /** A message of the API as a person reads it; `list` when the field is a list (a group of choices). */
+  function say(message, list) {
+    for (var i = 0; i < SAYINGS.length; i++) {
+      var rule = SAYINGS[i], match = rule[0].exec(message);
+      if (!match) continue;
+      if (typeof rule[1] === "function") return rule[1].apply(null, match.concat([list]));
+      return rule[1].replace(/\$(\d)/g, function (_, n) { return match[n]; });
+    }
+    return message;
+  }
+
+  /** Clear every shown error under `root`. */
+  function clearErrors(root) {
+    root.querySelectorAll(".field-error").forEach(function (p) { p.hidden = true; p.textContent = ""; });
+    root.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    root.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); });
+  }
+
+  /** Show each of the API's field errors beside the element whose data-field is that field (or the
+   *  nearest named parent: "funds.0.amount_yuan", then "funds.0", then "funds"). Returns the fields
+   *  no element claimed, for the summary. */
+  function showFieldErrors(root, fields) {
+    var unplaced = [];
+    Object.keys(fields).forEach(function (name) {
+      var path = name, holder = null;
+      while (path && !holder) {
+        holder = root.querySelector('[data-field="' + path + '"]');
+        if (!holder) path = path.indexOf(".") < 0 ? "" : path.slice(0, path.lastIndexOf("."));
+      }
+      var message = holder && holder.querySelector(":scope > .field-error");
+      if (!message) { unplaced.push(name + "：" + fields[name].map(function (m) { return say(m, false); }).join("")); return; }
+      var list = holder.tagName === "FIELDSET";
+      message.textContent = fields[name].map(function (m) { return say(m, list); }).join("");
+      message.hidden = false;
+      holder.classList.add("invalid");
+      var input = holder.querySelector("input, select, textarea");
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        if (!message.id) message.id = "error-" + Math.random().toString(36).slice(2);
+        input.setAttribute("aria-describedby", message.id);
+      }
+    });
+    return unplaced;
+  }
+
+  /** An ApiError shown in `box` (and beside its fields); the first invalid field gets the focus. */
+  function showError(box, root, error) {
+    clearErrors(root);
+    var unplaced = showFieldErrors(root, error.fields);
+    box.textContent = "";
+    box.appendChild(h("p", {}, explain(error)));
+    if (unplaced.length) box.appendChild(h("ul", {}, unplaced.map(function (u) { return h("li", {}, u); })));
+    box.hidden = false;
+    var first = root.querySelector('[aria-invalid="true"]');
+    (first || box).focus();
+  }
+
+  // --- sign-in -----------------------------------------------------------------------------------
+
+  var started = null;
+
+  function signOut(message) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    $("work").hidden = true;
+    $("who").hidden = true;
+    $("sign-in").hidden = false;
+    $("token-input").value = "";
+    var error = $("sign-in-error");
+    error.textContent = message || "";
+    error.hidden = !message;
+    $("token-input").focus();
+  }
+
+  function signedIn() {
+    var c = claims(token()) || {};
+    var region = (Office.regions[c.region] || {}).name || c.region || "";
+    $("who-text").textContent = region + " · " + (ROLE_NAMES[c.role] || c.role || "");
+    $("who").hidden = false;
+    $("sign-in").hidden = true;
+    $("work").hidden = false;
+    started(c);
+  }
+
+  /** Boots the page: loads the code tables, then asks for a token (or uses the tab's), then calls
+   *  `start(claims)`. */
+  function boot(start) {
+    started = start;
+    fetch(apiUrl("office/terms.json")).then(function (r) { return r.json(); }).then(function (terms) {
+      Office.terms = terms;
+      terms.regions.forEach(function (r) { Office.regions[r.code] = r; });
+      $("sign-out").addEventListener("click", function () { signOut(); });
+      $("sign-in-form").addEventListener("submit", function (event) {
+        event.preventDefault();
+        var value = $("token-input").value.trim().replace(/^Bearer\s+/i, "");
+        if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(value) || !claims(value)) {
+          $("sign-in-error").textContent = "这不是有效的访问令牌，请检查后重新输入。";
+          $("sign-in-error").hidden = false;
+          return;
+        }
+        sessionStorage.setItem(TOKEN_KEY, value);
+        signedIn();
+      });
+      if (token()) signedIn(); else signOut();
+    });
+  }
+
+  /** The regions of the caller's jurisdiction (theirs and those under it), in code order. */
+  function jurisdiction(region) {
+    var prefix = region.slice(2) === "0000" ? region.slice(0, 2) : region.slice(4) === "00" ? region.slice(0, 4) : region;
+    return Object.keys(Office.regions).sort().filter(function (code) { return code.indexOf(prefix) === 0; })
+      .map(function (code) { return Office.regions[code]; });
+  }
+
+  var Office = window.Office = {
+    $: $, h: h, say: say, options: options, today: today, api: api, all: all, newKey: newKey, explain: explain,
+    clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
+    terms: null, regions: {}
+  };
+})();

@@ -1,0 +1,204 @@
+/*
+ * 双万 · the problem ledger (问题台账): GET /problems of the jurisdiction, filtered by status,
+ * category and overdue, newest first; each problem moved along by the step its status allows
+ * (POST /problems/<id>/referral, /return, /progress, /promised-date, /done, /verification), each
+ * step sent with the version shown, so a problem someone else changed meanwhile gets 409, not a
+ * silent overwrite.
+ */
+(function () {
+  "use strict";
+
+  var O = window.Office, $ = O.$, h = O.h;
+  var PAGE_SIZE = 20;
+  var page = 1, total = 0, organs = null;
+  var HISTORY = {
+    raised: "登记", referred: "交办", returned: "退回", progressed: "办理进展", extended: "承诺办结期限",
+    reported_done: "办结", closed: "回访满意，销号", reopened: "回访不满意，复号"
+  };
+
+  // The steps: which statuses allow each, its form's fields, and its endpoint.
+  var STEPS = [
+    { name: "交办", path: "referral", when: ["registered"], fields: [
+      ["unit", "责任单位", "unit"], ["responsible_person", "责任人", "text", 100], ["deadline", "办理期限", "date"],
+      ["long_term", "长期事项（可承诺办结期限）", "check"], ["measures", "整改措施（选填）", "textarea", 4000]] },
+    { name: "办理进展", path: "progress", when: ["assigned", "in_progress"], fields: [
+      ["note", "进展情况", "textarea", 4000], ["measures", "整改措施（选填）", "textarea", 4000]] },
+    { name: "承诺办结期限", path: "promised-date", when: ["assigned", "in_progress"], longTerm: true, fields: [
+      ["promised_date", "承诺办结日期", "date"], ["reason", "理由", "textarea", 2000]] },
+    { name: "办结", path: "done", when: ["assigned", "in_progress"], fields: [
+      ["result", "办理结果", "textarea", 4000]] },
+    { name: "退回", path: "return", when: ["assigned"], fields: [
+      ["reason", "退回理由（交办有误）", "textarea", 2000]] },
+    { name: "回访", path: "verification", when: ["reported_done"], fields: [
+      ["satisfied", "提出人是否满意", "satisfied"], ["feedback", "回访意见（不满意时必填）", "textarea", 2000]] }
+  ];
+
+  var serial = 0;
+
+  function field(spec, problem) {
+    var id = "s" + (++serial), name = spec[0], kind = spec[2], input;
+    var wrap = function (control) {
+      return h("div", { class: kind === "check" ? "field check" : "field", "data-field": name },
+               kind === "check" ? [control, h("label", { for: id }, spec[1])] : [h("label", { for: id }, spec[1]), control],
+               h("p", { class: "field-error", hidden: true }));
+    };
+    if (kind === "satisfied") {
+      var yes = "y" + id, no = "n" + id;
+      return h("fieldset", { class: "field", "data-field": name }, h("legend", {}, spec[1]),
+        h("div", { class: "choice" }, h("input", { type: "radio", name: id, id: yes, value: "true", "data-name": name }),
+          h("label", { for: yes }, "满意（销号）")),
+        h("div", { class: "choice" }, h("input", { type: "radio", name: id, id: no, value: "false", "data-name": name }),
+          h("label", { for: no }, "不满意（复号，继续办理）")),
+        h("p", { class: "field-error", hidden: true }));
+    }
+    if (kind === "unit") return unitFields(problem);
+    if (kind === "textarea") input = h("textarea", { id: id, rows: 3, maxlength: spec[3] });
+    else if (kind === "date") input = h("input", { id: id, type: "date" });
+    else if (kind === "check") input = h("input", { id: id, type: "checkbox" });
+    else input = h("input", { id: id, type: "text", maxlength: spec[3] });
+    input.setAttribute("data-name", name);
+    return wrap(input);
+  }
+
+  /** The responsible unit: chosen among the organs where the service keeps them (visits), else
+   *  typed in (its code and name). The problem's own organ, if known, comes first. */
+  function unitFields(problem) {
+    var id = "s" + (++serial);
+    if (organs) {
+      var select = h("select", { id: id, "data-name": "unit_id" });
+      select.appendChild(h("option", { value: "" }, "请选择责任单位"));
+      organs.forEach(function (o) {
+        select.appendChild(h("option", { value: o.id, selected: o.id === problem.organ_id }, o.name));
+      });
+      return h("div", { class: "field", "data-field": "unit_id" }, h("label", { for: id }, "责任单位"), select,
+               h("p", { class: "field-error", hidden: true }), h("div", { "data-field": "unit_name" },
+               h("p", { class: "field-error", hidden: true })));
+    }
+    var code = "c" + id;
+    return h("div", { class: "row" },
+      h("div", { class: "field", "data-field": "unit_id" }, h("label", { for: code }, "责任单位编号"),
+        h("input", { id: code, type: "text", maxlength: 100, "data-name": "unit_id", value: problem.organ_id || "" }),
+        h("p", { class: "field-error", hidden: true })),
+      h("div", { class: "field", "data-field": "unit_name" }, h("label", { for: id }, "责任单位名称"),
+        h("input", { id: id, type: "text", maxlength: 200, "data-name": "unit_name" }),
+        h("p", { class: "field-error", hidden: true })));
+  }
+
+  /** A step's body from its form: empty optional texts left out, the version it was shown at. */
+  function read(form, problem) {
+    var out = { version: problem.version };
+    form.querySelectorAll("[data-name]").forEach(function (input) {
+      var name = input.getAttribute("data-name");
+      if (input.type === "checkbox") out[name] = input.checked;
+      else if (input.type === "radio") { if (input.checked) out[name] = input.value === "true"; }
+      else if (input.value.trim()) out[name] = input.value.trim();
+      if (input.tagName === "SELECT" && name === "unit_id" && input.value) {
+        out.unit_name = input.options[input.selectedIndex].textContent;
+      }
+    });
+    return out;
+  }
+
+  function stepForm(step, problem, card) {
+    var box = h("div", { class: "notice error", role: "alert", tabindex: "-1", hidden: true });
+    var key = null, sent = null;
+    var form = h("form", { class: "step", novalidate: true, "aria-label": step.name }, box,
+      step.fields.map(function (f) { return field(f, problem); }),
+      h("div", { class: "actions" },
+        h("button", { type: "submit", class: "button primary" }, "确认" + step.name),
+        h("button", { type: "button", class: "button ghost", onclick: function () { form.remove(); } }, "取消")));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = read(form, problem), text = JSON.stringify(body);
+      if (text !== sent) { sent = text; key = O.newKey(); }
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      O.api("POST", "problems/" + encodeURIComponent(problem.id) + "/" + step.path, body, key).then(function (changed) {
+        card.replaceWith(render(changed, step.name + "已保存。"));
+      }, function (error) {
+        button.disabled = false;
+        O.showError(box, form, error);
+      });
+    });
+    return form;
+  }
+
+  function render(p, saved) {
+    var t = O.terms, region = (O.regions[p.region] || {}).name || p.region;
+    var card = h("li", { class: "card problem", id: "problem-" + p.id, "data-status": p.status });
+    var facts = [["类别", t.problem_categories[p.category] || p.category], ["来源", t.problem_sources[p.source] || p.source],
+                 ["地区", region], ["登记日期", p.raised_on]];
+    if (p.unit_name) facts.push(["责任单位", p.unit_name], ["责任人", p.responsible_person || ""]);
+    if (p.deadline) facts.push(["办理期限", p.deadline + (p.long_term ? "（长期事项）" : "")]);
+    if (p.promised_date) facts.push(["承诺办结", p.promised_date]);
+    if (p.measures) facts.push(["整改措施", p.measures]);
+    if (p.reopen_count) facts.push(["复号次数", String(p.reopen_count)]);
+    var steps = h("div", { class: "actions" });
+    var forms = h("div", {});
+    STEPS.forEach(function (step) {
+      if (step.when.indexOf(p.status) < 0 || (step.longTerm && !p.long_term)) return;
+      steps.appendChild(h("button", { type: "button", class: "button ghost", onclick: function () {
+        forms.textContent = "";
+        var form = stepForm(step, p, card);
+        forms.appendChild(form);
+        form.querySelector("input, select, textarea").focus();
+      } }, step.name));
+    });
+    append(card, [
+      h("div", { class: "problem-head" },
+        h("h2", {}, (p.number || p.id) + " · " + (t.problem_statuses[p.status] || p.status)),
+        p.overdue ? h("span", { class: "badge overdue" }, "逾期") : null),
+      h("p", { class: "description" }, p.description),
+      h("dl", { class: "facts" }, facts.map(function (f) { return [h("dt", {}, f[0]), h("dd", {}, f[1])]; })),
+      saved ? h("p", { class: "notice ok", role: "status" }, saved) : null,
+      steps.children.length ? steps : null, forms,
+      h("details", {}, h("summary", {}, "办理记录（" + p.history.length + "）"),
+        h("ol", { class: "history" }, p.history.map(function (e) {
+          var said = [e.unit, e.deadline && "期限 " + e.deadline, e.promised_date && "承诺 " + e.promised_date,
+                      e.note, e.result, e.reason, e.feedback].filter(Boolean).join("；");
+          return h("li", {}, e.on + " " + (HISTORY[e.action] || e.action) + (said ? "：" + said : ""));
+        })))
+    ]);
+    return card;
+  }
+
+  function append(el, children) {
+    children.forEach(function (c) { if (c) el.appendChild(c); });
+  }
+
+  function load() {
+    var query = "problems?page_size=" + PAGE_SIZE + "&page=" + page;
+    ["status", "category"].forEach(function (name) {
+      if ($(name).value) query += "&" + name + "=" + encodeURIComponent($(name).value);
+    });
+    if ($("overdue").checked) query += "&overdue=true";
+    $("list-error").hidden = true;
+    return O.api("GET", query).then(function (data) {
+      total = data.total;
+      var list = $("problems");
+      list.textContent = "";
+      data.items.forEach(function (p) { list.appendChild(render(p)); });
+      var first = (page - 1) * PAGE_SIZE + 1;
+      $("summary").textContent = total ? "共 " + total + " 个问题，第 " + first + "–" + (first + data.items.length - 1) + " 个"
+        : "没有符合条件的问题。";
+      $("previous").disabled = page <= 1;
+      $("next").disabled = page * PAGE_SIZE >= total;
+    }, function (error) {
+      $("list-error").textContent = O.explain(error);
+      $("list-error").hidden = false;
+    });
+  }
+
+  function start() {
+    O.options($("status"), O.terms.problem_statuses, "全部");
+    O.options($("category"), O.terms.problem_categories, "全部");
+    $("filters").addEventListener("submit", function (event) { event.preventDefault(); page = 1; load(); });
+    $("previous").addEventListener("click", function () { page -= 1; load(); });
+    $("next").addEventListener("click", function () { page += 1; load(); });
+    var units = O.terms.organs ? O.all("organs").then(function (list) { organs = list; }, function () { organs = null; })
+      : Promise.resolve();
+    units.then(load);
+  }
+
+  O.boot(start);
+})();

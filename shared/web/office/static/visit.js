@@ -1,0 +1,247 @@
+/*
+ * 双万 · log a visit (记录下基层走访): the form of POST /visits. The cadres are chosen organ by organ
+ * from GET /organs and GET /cadres; the problems, funds, items, services and policy sessions are
+ * rows a person adds. The API checks everything; its errors are shown beside the fields it names.
+ */
+(function () {
+  "use strict";
+
+  var O = window.Office, $ = O.$, h = O.h;
+  var ACTIVITY_GROUPS = [
+    ["三问", ["ask_governance", "ask_needs", "ask_advice"]],
+    ["三送", ["deliver_policy", "deliver_service", "deliver_warmth"]],
+    ["三学", ["learn_from_cadres", "learn_from_people", "learn_from_practice"]]
+  ];
+  var chosen = new Map();   // cadre id → cadre: kept while the organ shown changes
+  var cadresOf = {};        // organ id → its cadres, read once
+  var submission = null;    // {body, key}: the key is sent again only with the same body
+
+  // Each repeatable list: its fields, how a row is read into the API's item, and the activity it
+  // is part of (the API refuses assistance without its activity: adding a row ticks it).
+  var LISTS = {
+    problems: {
+      fields: [["category", "类别", "select"], ["description", "问题描述", "textarea", 4000]],
+      read: function (v) { return { category: v.category, description: v.description }; }
+    },
+    funds: {
+      activity: "deliver_service",
+      fields: [["purpose", "用途", "text", 200], ["amount_yuan", "金额（元）", "decimal"]],
+      read: function (v) { return { purpose: v.purpose, amount_yuan: v.amount_yuan }; }
+    },
+    items: {
+      activity: "deliver_service",
+      fields: [["name", "物资名称", "text", 200], ["count", "数量", "number"]],
+      read: function (v) { return { name: v.name, count: number(v.count) }; }
+    },
+    services: {
+      activity: "deliver_service",
+      fields: [["", "服务内容", "text", 500]],
+      read: function (v) { return v[""]; }
+    },
+    policy_sessions: {
+      activity: "deliver_policy",
+      fields: [["topic", "宣讲主题", "text", 200], ["attendance", "听众（人）", "number"]],
+      read: function (v) { return { topic: v.topic, attendance: number(v.attendance) }; }
+    }
+  };
+
+  /** A number input's value as the API wants it: a number when it is one, else the text as typed
+   *  (the API then says what is wrong with it, beside the field). */
+  function number(text) {
+    return /^\d+$/.test(text) ? parseInt(text, 10) : text;
+  }
+
+  var serial = 0;
+
+  function addRow(fieldset) {
+    var list = fieldset.getAttribute("data-list"), spec = LISTS[list];
+    var rows = fieldset.querySelector(".rows");
+    var row = h("div", { class: "item" });
+    spec.fields.forEach(function (f) {
+      var id = "f" + (++serial), input;
+      if (f[2] === "select") {
+        input = h("select", { id: id });
+        O.options(input, O.terms.problem_categories, "请选择");
+      } else if (f[2] === "textarea") {
+        input = h("textarea", { id: id, rows: 2, maxlength: f[3] });
+      } else if (f[2] === "number") {
+        input = h("input", { id: id, type: "number", min: 0, step: 1, inputmode: "numeric" });
+      } else if (f[2] === "decimal") {
+        input = h("input", { id: id, type: "text", inputmode: "decimal", placeholder: "如 5000.00" });
+      } else {
+        input = h("input", { id: id, type: "text", maxlength: f[3] });
+      }
+      input.setAttribute("data-name", f[0]);
+      row.appendChild(h("div", { class: "field" }, h("label", { for: id }, f[1]), input,
+                        h("p", { class: "field-error", hidden: true })));
+    });
+    row.appendChild(h("button", { type: "button", class: "button ghost remove", onclick: function () {
+      row.remove();
+      renumber(fieldset);
+    } }, "删除"));
+    row.appendChild(h("p", { class: "field-error", hidden: true }));
+    rows.appendChild(row);
+    renumber(fieldset);
+    if (spec.activity) $("activity-" + spec.activity).checked = true;
+    row.querySelector("input, select, textarea").focus();
+  }
+
+  /** data-field paths follow the rows' order, as the API's error fields do ("funds.1.amount_yuan"). */
+  function renumber(fieldset) {
+    var list = fieldset.getAttribute("data-list");
+    Array.prototype.forEach.call(fieldset.querySelector(".rows").children, function (row, i) {
+      row.setAttribute("data-field", list + "." + i);
+      row.querySelectorAll(".field").forEach(function (field) {
+        var name = field.querySelector("[data-name]").getAttribute("data-name");
+        field.setAttribute("data-field", name ? list + "." + i + "." + name : list + "." + i);
+      });
+      row.querySelector(".remove").setAttribute("aria-label", "删除第" + (i + 1) + "项");
+    });
+  }
+
+  function readList(fieldset) {
+    var spec = LISTS[fieldset.getAttribute("data-list")];
+    return Array.prototype.map.call(fieldset.querySelector(".rows").children, function (row) {
+      var values = {};
+      row.querySelectorAll("[data-name]").forEach(function (input) {
+        values[input.getAttribute("data-name")] = input.value.trim();
+      });
+      return spec.read(values);
+    });
+  }
+
+  // --- cadres ------------------------------------------------------------------------------------
+
+  function showCadres() {
+    var organ = $("organ").value, box = $("cadre-choices");
+    box.textContent = "";
+    if (!organ) return;
+    var shown = function (cadres) {
+      box.textContent = "";
+      if (!cadres.length) box.appendChild(h("p", { class: "hint" }, "该单位尚无登记的干部。"));
+      cadres.forEach(function (c) {
+        var id = "cadre-" + c.id;
+        var input = h("input", { type: "checkbox", id: id, value: c.id, checked: chosen.has(c.id), onchange: function () {
+          if (input.checked) chosen.set(c.id, c); else chosen.delete(c.id);
+          showChosen();
+        } });
+        box.appendChild(h("div", { class: "choice" }, input, h("label", { for: id },
+          c.name + (c.position ? "（" + c.position + "）" : "") + (c.leading ? " · 领导干部" : ""))));
+      });
+    };
+    if (cadresOf[organ]) return shown(cadresOf[organ]);
+    O.all("cadres?organ_id=" + encodeURIComponent(organ)).then(function (cadres) {
+      cadresOf[organ] = cadres;
+      if ($("organ").value === organ) shown(cadres);
+    }, function (error) { box.appendChild(h("p", { class: "notice error" }, O.explain(error))); });
+  }
+
+  function showChosen() {
+    var names = Array.from(chosen.values()).map(function (c) { return c.name; });
+    $("cadres-chosen").textContent = names.length ? "已选择 " + names.length + " 人：" + names.join("、") : "尚未选择干部。";
+  }
+
+  // --- the form ----------------------------------------------------------------------------------
+
+  function body() {
+    var activities = Array.prototype.filter.call(document.querySelectorAll("#activity-choices input"),
+      function (input) { return input.checked; }).map(function (input) { return input.value; });
+    var out = {
+      cadre_ids: Array.from(chosen.keys()),
+      visited_on: $("visited_on").value,
+      region: $("region").value,
+      place_type: $("place_type").value,
+      place_name: $("place_name").value.trim(),
+      activities: activities,
+      people_reached: number($("people_reached").value.trim() || "0"),
+      households_reached: number($("households_reached").value.trim() || "0")
+    };
+    var notes = $("notes").value.trim();
+    if (notes) out.notes = notes;
+    document.querySelectorAll("fieldset.repeat").forEach(function (fieldset) {
+      out[fieldset.getAttribute("data-list")] = readList(fieldset);
+    });
+    return out;
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    var form = $("visit-form"), button = $("submit");
+    var data = body(), text = JSON.stringify(data);
+    if (!submission || submission.text !== text) submission = { text: text, key: O.newKey() };
+    button.disabled = true;
+    button.textContent = "正在提交…";
+    O.api("POST", "visits", data, submission.key).then(function (visit) {
+      submission = null;
+      O.clearErrors(form);
+      $("form-error").hidden = true;
+      done(visit);
+    }, function (error) {
+      O.showError($("form-error"), form, error);
+    }).then(function () {
+      button.disabled = false;
+      button.textContent = "提交走访记录";
+    });
+  }
+
+  function done(visit) {
+    var region = (O.regions[visit.region] || {}).name || visit.region;
+    $("done-text").textContent = visit.visited_on + "，" + region + " " + visit.place_name + "，" +
+      visit.cadre_ids.length + " 名干部参加（记录编号 " + visit.id + "）。";
+    $("done-problems").textContent = visit.problem_ids.length
+      ? "收集的 " + visit.problem_ids.length + " 个问题已登记到问题台账，可在“问题台账”中交办和跟踪。" : "";
+    $("visit-form").hidden = true;
+    $("done").hidden = false;
+    $("done").focus();
+  }
+
+  function reset() {
+    var form = $("visit-form");
+    form.reset();
+    chosen.clear();
+    showChosen();
+    showCadres();
+    form.querySelectorAll(".rows").forEach(function (rows) { rows.textContent = ""; });
+    O.clearErrors(form);
+    $("form-error").hidden = true;
+    $("visited_on").value = O.today();
+    $("done").hidden = true;
+    form.hidden = false;
+    $("organ").focus();
+  }
+
+  function start(claims) {
+    var t = O.terms;
+    O.options($("place_type"), t.place_types, "请选择");
+    O.jurisdiction(claims.region || "").forEach(function (r) {
+      var depth = r.tier === "county" && r.code !== claims.region ? "　" : "";
+      $("region").appendChild(h("option", { value: r.code }, depth + r.name));
+    });
+    $("visited_on").value = O.today();
+    $("visited_on").max = O.today();
+    var choices = $("activity-choices");
+    ACTIVITY_GROUPS.forEach(function (group) {
+      choices.appendChild(h("p", { class: "group-name" }, group[0]));
+      group[1].forEach(function (code) {
+        var id = "activity-" + code;
+        choices.appendChild(h("div", { class: "choice" }, h("input", { type: "checkbox", id: id, value: code }),
+                              h("label", { for: id }, t.activities[code])));
+      });
+    });
+    document.querySelectorAll("fieldset.repeat").forEach(function (fieldset) {
+      fieldset.querySelector(".add").addEventListener("click", function () { addRow(fieldset); });
+    });
+    $("organ").addEventListener("change", showCadres);
+    $("visit-form").addEventListener("submit", submit);
+    $("another").addEventListener("click", reset);
+    O.all("organs").then(function (organs) {
+      var select = $("organ");
+      select.appendChild(h("option", { value: "" }, organs.length ? "请选择单位" : "本辖区尚无登记的单位"));
+      organs.forEach(function (o) { select.appendChild(h("option", { value: o.id }, o.name)); });
+    }, function (error) {
+      O.showError($("form-error"), $("visit-form"), error);
+    });
+  }
+
+  O.boot(start);
+})();

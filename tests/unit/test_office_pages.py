@@ -1,0 +1,46 @@
+"""The offices' forms as served (shared/web/office): which pages a service serves, and the code
+tables the pages read being the ones the API validates against."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
+from shared.ledger.events import CATEGORIES, SOURCES
+from shared.ledger.problem import STATUSES
+from shared.web import office
+
+
+def client(*pages: str):
+    app = Flask("office")
+    app.register_blueprint(office.blueprint(pages))
+    return app.test_client()
+
+
+def test_a_service_serves_its_pages_and_no_other():
+    visits, appraisal = client("visit", "problems"), client("problems")
+    for http, served in ((visits, ("visit", "problems")), (appraisal, ("problems",))):
+        for name in ("visit", "problems"):
+            answer = http.get(f"/office/{name}")
+            assert answer.status_code == (200 if name in served else 404), name
+            if name in served:
+                assert answer.mimetype == "text/html" and f'data-page="{name}"'.encode() in answer.data
+    assert visits.get("/office/").headers["Location"].endswith("/office/visit")
+    assert appraisal.get("/office/").headers["Location"].endswith("/office/problems")
+    assert visits.get("/office/assets/visit.js").status_code == 200
+
+
+def test_the_pages_name_every_code_the_api_accepts():
+    terms = client("problems").get("/office/terms.json").get_json()
+    assert terms["organs"] is False
+    assert (terms["place_types"], terms["activities"], terms["problem_categories"]) == (PLACE_TYPES, ACTIVITIES, CATEGORIES)
+    assert set(terms["problem_statuses"]) == set(STATUSES)
+    assert set(terms["problem_sources"]) == set(SOURCES)
+    regions = {r["code"]: r for r in terms["regions"]}
+    assert regions["360702"] == {"code": "360702", "name": "章贡区", "tier": "county", "parent": "360700"}
+    assert client("visit", "problems").get("/office/terms.json").get_json()["organs"] is True
+
+
+def test_an_unknown_page_is_a_mistake_at_start():
+    with pytest.raises(ValueError, match="reports"):
+        office.blueprint(("problems", "reports"))
