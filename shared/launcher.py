@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -40,7 +41,21 @@ class Launcher:
                                    start_new_session=True)
         self.children.append((name, process))
 
+    def ports_free(self) -> None:
+        """Stop before starting anything when a port is taken: a server left from an earlier run
+        would answer the readiness check in place of the new one, which then dies unseen."""
+        for service, port in self.ports.items():
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: a closing socket is no obstacle
+                try:
+                    probe.bind((self.host, port))
+                except OSError as exc:
+                    raise SystemExit(f"Port {port} ({service}) on {self.host} is in use ({exc.strerror}): is another "
+                                     "`make run` still running? Stop it, or start on other ports with "
+                                     "`shuangwan run --base-port …`.") from None
+
     def run(self) -> None:
+        self.ports_free()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         python = sys.executable
         for service, port in self.ports.items():
