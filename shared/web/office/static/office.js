@@ -262,6 +262,9 @@
         signedIn();
       });
       if (token()) signedIn(); else signOut();
+    }, function () {  // (the tables did not load; an error of the page's own still reaches the console)
+      $("main").insertBefore(h("p", { class: "notice error", role: "alert" }, "页面未能加载，请检查网络后刷新。"),
+                             $("main").firstChild);
     });
   }
 
