@@ -154,6 +154,8 @@ def test_what_the_api_refuses_is_shown_beside_its_field_and_nothing_is_stored(vi
     page.click("fieldset[data-list=funds] .add")
     page.fill("[data-field='funds.0.purpose'] input", "慰问金")
     page.fill("[data-field='funds.0.amount_yuan'] input", "12.345")
+    page.fill("#people_reached", "")
+    page.locator("#people_reached").press_sequentially("1e")  # no number: the browser's value is empty
     page.click("#submit")
 
     expect(page.locator("#form-error")).to_contain_text("请修改下列标出的内容后再提交")
@@ -161,6 +163,7 @@ def test_what_the_api_refuses_is_shown_beside_its_field_and_nothing_is_stored(vi
     expect(page.locator("[data-field=place_name] > .field-error")).to_have_text("应为 1 至 200 个字。")
     expect(page.locator("[data-field=place_type] > .field-error")).to_have_text("请从列表中选择。")
     expect(page.locator("[data-field='funds.0.amount_yuan'] > .field-error")).to_have_text("金额最多保留两位小数（分）。")
+    expect(page.locator("[data-field=people_reached] > .field-error")).to_have_text("应为整数。")  # not taken as 0
     expect(page.locator("#place_name")).to_have_attribute("aria-invalid", "true")
     screenshot(page, "office-visit-refused")
     assert visits.call("GET", "/visits")["total"] == before
@@ -170,6 +173,7 @@ def test_what_the_api_refuses_is_shown_beside_its_field_and_nothing_is_stored(vi
     page.select_option("#place_type", "enterprise")
     page.fill("#place_name", "赣州某稀土公司")
     page.fill("[data-field='funds.0.amount_yuan'] input", "12.34")
+    page.fill("#people_reached", "8")
     page.click("#submit")
     expect(page.locator("#done")).to_be_visible()
     assert visits.call("GET", "/visits")["total"] == before + 1

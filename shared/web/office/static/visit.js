@@ -46,8 +46,10 @@
   };
 
   /** A number input's value as the API wants it: a number when it is one, else the text as typed
-   *  (the API then says what is wrong with it, beside the field). */
-  function number(text) {
+   *  (the API then says what is wrong with it, beside the field). What the browser could not read
+   *  as a number at all (its value is then empty) is sent as such, not as nothing. */
+  function number(text, input) {
+    if (input && input.validity && input.validity.badInput) return "?";
     return /^\d+$/.test(text) ? parseInt(text, 10) : text;
   }
 
@@ -104,7 +106,7 @@
     return Array.prototype.map.call(fieldset.querySelector(".rows").children, function (row) {
       var values = {};
       row.querySelectorAll("[data-name]").forEach(function (input) {
-        values[input.getAttribute("data-name")] = input.value.trim();
+        values[input.getAttribute("data-name")] = input.validity.badInput ? "?" : input.value.trim();
       });
       return spec.read(values);
     });
@@ -153,8 +155,8 @@
       place_type: $("place_type").value,
       place_name: $("place_name").value.trim(),
       activities: activities,
-      people_reached: number($("people_reached").value.trim() || "0"),
-      households_reached: number($("households_reached").value.trim() || "0")
+      people_reached: number($("people_reached").value.trim() || "0", $("people_reached")),
+      households_reached: number($("households_reached").value.trim() || "0", $("households_reached"))
     };
     var notes = $("notes").value.trim();
     if (notes) out.notes = notes;
