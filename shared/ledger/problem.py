@@ -51,7 +51,7 @@ class Problem(Aggregate):
     def refer(self, *, unit_id: str, unit_name: str, responsible_person: str, deadline: date, referred_on: date,
               measures: str | None = None, long_term: bool = False) -> None:
         self._require("registered", "assign")
-        self._not_before(referred_on, "referred_on")
+        self._not_before(referred_on, "on")  # (the field as the API names it)
         if deadline < referred_on:
             raise InvalidCommand("The deadline is before the assignment date.", "deadline")
         self._record("ProblemReferred", unit_id=unit_id, unit_name=unit_name, responsible_person=responsible_person,
@@ -60,7 +60,7 @@ class Problem(Aggregate):
     def return_to_office(self, *, reason: str, returned_on: date,
                          window: int = RETURN_WINDOW_WORKING_DAYS) -> None:
         self._require("assigned", "return")
-        self._not_before(returned_on, "returned_on")
+        self._not_before(returned_on, "on")
         used = working_days_between(date.fromisoformat(self.referred_on), returned_on)
         if used > window:
             raise DomainError(f"A problem can be returned only within {window} working days of its "

@@ -42,6 +42,12 @@ def test_rejections_change_nothing(backend):
     stale = client.post(f"/problems/{pid}/referral", json={"unit_id": "u", "unit_name": "n", "responsible_person": "p",
                                                            "deadline": "2099-01-01", "version": 7}, headers=county)
     assert stale.status_code == 409 and stale.json["error"]["code"] == "version_conflict"
+    # A step dated before the last one is refused naming the request's own field (`on`).
+    raised_on = client.get(f"/problems/{pid}", headers=county).json["raised_on"]
+    early = client.post(f"/problems/{pid}/referral", json={"unit_id": "u", "unit_name": "n", "responsible_person": "p",
+                                                           "deadline": "2099-01-01", "on": "2020-01-01"}, headers=county)
+    assert early.status_code == 422 and early.json["error"]["fields"] == \
+        {"on": [f"The date is before the problem's last step ({raised_on})."]}, early.json
     wrong_state = client.post(f"/problems/{pid}/done", json={"result": "r"}, headers=county)
     assert wrong_state.status_code == 409 and wrong_state.json["error"]["fields"] == {"status": [wrong_state.json["error"]["message"]]}
     bad = client.post("/problems", json={"category": "nope", "region": "360702"}, headers=county)

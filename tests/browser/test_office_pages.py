@@ -9,6 +9,8 @@ without organs, so its responsible unit is typed in. Screenshots go to test-arti
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -41,9 +43,9 @@ class Visits:
     def cadre(self, organ_id: str, name: str, rank: str = "section") -> str:
         return self.call("POST", "/cadres", 201, json={"organ_id": organ_id, "name": name, "rank": rank})["id"]
 
-    def problem(self, description: str) -> dict:
+    def problem(self, description: str, **more) -> dict:
         return self.call("POST", "/problems", 201, headers=CLERK,
-                         json={"category": "infrastructure", "description": description, "region": COUNTY})
+                         json={"category": "infrastructure", "description": description, "region": COUNTY, **more})
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +184,8 @@ def test_what_the_api_refuses_is_shown_beside_its_field_and_nothing_is_stored(vi
 
 def test_a_problem_is_moved_along_the_ledger_to_closed(visits, desk, desk_console):
     page = desk
-    problem = visits.problem("排水沟堵塞，雨后积水")
+    raised_on, referred_on = (date.today() - timedelta(days=10)).isoformat(), (date.today() - timedelta(days=7)).isoformat()
+    problem = visits.problem("排水沟堵塞，雨后积水", on=raised_on)
     sign_in(page, visits.url + "/office/problems", CLERK)
     card = page.locator(f"#problem-{problem['id']}")
 
@@ -193,9 +196,14 @@ def test_a_problem_is_moved_along_the_ledger_to_closed(visits, desk, desk_consol
         card.locator("form.step button[type=submit]").click()
 
     expect(card).to_contain_text("挂号")
+    # Recorded afterwards: a day before the problem was raised is refused in place, a later one taken.
     step("交办", lambda: (card.locator("select[data-name=unit_id]").select_option(visits.organs["water"]),
                         card.locator("input[data-name=responsible_person]").fill("赵明"),
-                        card.locator("input[data-name=deadline]").fill("2099-12-31")))
+                        card.locator("input[data-name=deadline]").fill("2099-12-31"),
+                        card.locator("input[data-name=on]").fill("2020-01-01")))
+    expect(card.locator("[data-field=on] > .field-error")).to_have_text(f"日期不能早于上一步（{raised_on}）。")
+    card.locator("input[data-name=on]").fill(referred_on)
+    card.locator("form.step button[type=submit]").click()
     expect(card.locator("h2")).to_contain_text("已交办")
     step("办理进展", lambda: card.locator("textarea[data-name=note]").fill("已组织清淤"))
     step("办结", lambda: card.locator("textarea[data-name=result]").fill("排水沟已疏通"))
@@ -217,6 +225,8 @@ def test_a_problem_is_moved_along_the_ledger_to_closed(visits, desk, desk_consol
         ("closed", 1, visits.organs["water"], "章贡区水利局")
     assert [e["action"] for e in stored["history"]] == \
         ["raised", "referred", "progressed", "reported_done", "reopened", "reported_done", "closed"]
+    assert [e["on"] for e in stored["history"][:2]] == [raised_on, referred_on]
+    assert stored["history"][-1]["on"] == page.evaluate("Office.today()")  # the day's default
     desk_console.assert_clean(422)
 
 

@@ -84,6 +84,14 @@
         h("p", { class: "field-error", hidden: true })));
   }
 
+  /** The day the step was taken: today unless the office records it afterwards. */
+  function when() {
+    var wrap = field(["on", "办理日期", "date"]);
+    var input = wrap.querySelector("input");
+    input.value = input.max = O.today();
+    return wrap;
+  }
+
   /** A step's body from its form: empty optional texts left out, the version it was shown at. */
   function read(form, problem) {
     var out = { version: problem.version };
@@ -103,7 +111,7 @@
     var box = h("div", { class: "notice error", role: "alert", tabindex: "-1", hidden: true });
     var key = null, sent = null;
     var form = h("form", { class: "step", novalidate: true, "aria-label": step.name }, box,
-      step.fields.map(function (f) { return field(f, problem); }),
+      step.fields.map(function (f) { return field(f, problem); }), when(),
       h("div", { class: "actions" },
         h("button", { type: "submit", class: "button primary" }, "确认" + step.name),
         h("button", { type: "button", class: "button ghost", onclick: function () { form.remove(); } }, "取消")));
