@@ -64,7 +64,7 @@ class Problem(Aggregate):
         used = working_days_between(date.fromisoformat(self.referred_on), returned_on)
         if used > window:
             raise DomainError(f"A problem can be returned only within {window} working days of its "
-                              f"assignment; {used} have passed.", "returned_on")
+                              f"assignment; {used} have passed.", "on")
         self._record("ProblemReturned", reason=reason, returned_on=returned_on)
 
     def progress(self, *, note: str, on: date, measures: str | None = None) -> None:

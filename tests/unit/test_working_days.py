@@ -48,4 +48,4 @@ def test_a_return_after_seven_working_days_is_refused():
     problem = _assigned(date(2026, 9, 30))
     with pytest.raises(DomainError) as refused:  # 8 to 20 October: 10 working days, Saturday 10 among them
         problem.return_to_office(reason="不属本单位职责", returned_on=date(2026, 10, 20))
-    assert "10 have passed" in str(refused.value) and refused.value.field == "returned_on"
+    assert "10 have passed" in str(refused.value) and refused.value.field == "on"  # the API names the step's date `on`
