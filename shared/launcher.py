@@ -113,6 +113,7 @@ class Launcher:
         print("\n双万 Shuangwan is running (embedded SQLite under %s):" % self.data_dir)
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
         print(f"  log a visit          {self.url('visits')}/office/visit")
+        print(f"  paper questionnaires {self.url('appraisal')}/office/paper")
         print(f"  problem ledger       {self.url('visits')}/office/problems (visits), "
               f"{self.url('appraisal')}/office/problems (appraisal)")
         print(f"  citizens' opinions   {self.url('appraisal')}/public/")

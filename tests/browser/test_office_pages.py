@@ -1,11 +1,13 @@
 """The offices' forms (`/office/` of the write services, shared/web/office) in a real browser.
 
 A clerk signs in with an office token, logs a visit on the form (cadres from two organs, a
-problem, assistance) and moves a problem along the ledger to closed; every outcome is checked
-through the service's REST API, and what the API refuses is shown beside the field it names and
-stores nothing. The visits service runs under gunicorn on the embedded backend (organs and cadres
+problem, assistance), moves a problem along the ledger to closed and keys in paper
+questionnaires from the keyboard; every outcome is checked through the service's REST API or the
+events it published, and what the API refuses is shown beside the field it names and stores
+nothing. The visits service runs under gunicorn on the embedded backend (organs and cadres
 registered through its API); the appraisal service (the `service` fixture) serves the ledger page
-without organs, so its responsible unit is typed in. Screenshots go to test-artifacts/browser/office-*.png.
+without organs, so its responsible unit is typed in, and the paper questionnaires' page.
+Screenshots go to test-artifacts/browser/office-*.png.
 """
 from __future__ import annotations
 
@@ -264,7 +266,7 @@ def test_the_appraisal_ledger_page_takes_the_responsible_unit_typed_in(service, 
     problem = service.office.call("POST", "/problems", expect=201,
                                   json={"category": "service", "description": "办事窗口排长队", "region": REGION}).json()
     sign_in(page, service.url + "/office/problems", CLERK)
-    expect(page.locator("nav.pages a")).to_have_text(["问题台账"])  # this service logs no visits
+    expect(page.locator("nav.pages a")).to_have_text(["纸质问卷录入", "问题台账"])  # this service logs no visits
     card = page.locator(f"#problem-{problem['id']}")
     card.locator(".actions button", has_text="交办").click()
     card.locator("input[data-name=unit_id]").fill("tax")
@@ -279,3 +281,58 @@ def test_the_appraisal_ledger_page_takes_the_responsible_unit_typed_in(service, 
     assert (stored["source"], stored["unit_id"], stored["unit_name"], stored["responsible_person"]) == \
         ("questionnaire", "tax", "市税务局", "孙伟")
     desk_console.assert_clean()
+
+
+def test_paper_questionnaires_are_keyed_in_one_after_another_and_an_over_return_is_flagged(service, desk, desk_console):
+    office, page = service.office, desk
+    campaign = office.open_campaign()
+    batch = office.call("POST", f"/campaigns/{campaign}/paper-batches", expect=201,
+                        json={"respondent_category": "farmer_or_resident", "count": 1, "label": "水东镇第一批"}).json()["id"]
+    form = office.call("GET", f"/campaigns/{campaign}/form").json()
+    dimensions = [d["code"] for d in form["questionnaire"]["dimensions"]]
+    levels = [level["code"] for level in form["questionnaire"]["levels"]]
+    first, second = form["organs"][0], form["organs"][1]
+    sign_in(page, service.url + "/office/paper", CLERK)
+    page.select_option("#batch", batch)  # the campaign is chosen already: the only open one
+    expect(page.locator("#batch-state")).to_have_text("本批发放 1 份，已录入 0 份。")
+
+    page.click("#submit")  # nothing filled in
+    expect(page.locator(".grid-wrap > .field-error")).to_have_text("这份问卷是空的：请至少评价一个单位，或填写意见建议。")
+
+    # The first organ's row from the keyboard: a digit picks the level it numbers, Tab moves on.
+    page.locator("#grid select").first.focus()
+    keys = [1, 2, 3, 4, 1]
+    for i, key in enumerate(keys):
+        page.keyboard.type(str(key))
+        if i < len(keys) - 1:
+            page.keyboard.press("Tab")
+    page.click("#organ-opinions .add")
+    page.select_option("[data-field='organ_opinions.0.organ_id'] select", second["organ_id"])
+    page.fill("[data-field='organ_opinions.0.text'] textarea", "窗口办事效率有待提高")
+    page.fill("#overall_opinion", "总体满意")
+    audit(page)
+    screenshot(page, "office-paper-form")
+    page.evaluate("window.scrollTo(0, 0)")  # (see the visit form's test: a full-page capture leaves clicks astray)
+    page.click("#submit")
+    expect(page.locator("#keyed-text")).to_contain_text("评价 5 项），本批已录入 1/1 份")
+    expect(page.locator("#keyed .warning")).to_have_count(0)
+    expect(page.locator("#grid select").first).to_have_value("")  # cleared for the next form
+
+    page.locator("#grid select").nth(5).focus()  # the second organ's first dimension
+    page.keyboard.type("2")
+    page.click("#submit")
+    expect(page.locator("#keyed .warning")).to_contain_text("已超过发放份数")
+    expect(page.locator("#keyed-text")).to_contain_text("本批已录入 2/1 份")
+    screenshot(page, "office-paper-over-returned")
+
+    submitted = [e.data for e in service.published() if e.type == "QuestionnaireSubmitted"]
+    assert len(submitted) == 2
+    assert (submitted[0]["batch_id"], submitted[0]["channel"], submitted[0]["flags"]) == (batch, "paper", [])
+    assert submitted[0]["ratings"] == [{"organ_id": first["organ_id"],
+                                        **{d: levels[k - 1] for d, k in zip(dimensions, keys)}}]
+    assert submitted[0]["organ_opinions"] == [{"organ_id": second["organ_id"], "text": "窗口办事效率有待提高"}]
+    assert submitted[0]["overall_opinion"] == "总体满意"
+    assert submitted[1]["ratings"] == [{"organ_id": second["organ_id"], dimensions[0]: levels[1]}]
+    assert submitted[1]["flags"] == ["batch_over_returned"]
+    assert office.batches(campaign)[batch]["returned"] == 2
+    desk_console.assert_clean(422)

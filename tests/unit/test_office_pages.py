@@ -2,9 +2,12 @@
 tables the pages read being the ones the API validates against."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 
+from shared.contracts.appraisal import RESPONDENT_CATEGORIES
 from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES
@@ -18,22 +21,25 @@ def client(*pages: str):
 
 
 def test_a_service_serves_its_pages_and_no_other():
-    visits, appraisal = client("visit", "problems"), client("problems")
-    for http, served in ((visits, ("visit", "problems")), (appraisal, ("problems",))):
-        for name in ("visit", "problems"):
+    visits, appraisal = client("visit", "problems"), client("paper", "problems")
+    for http, served in ((visits, ("visit", "problems")), (appraisal, ("paper", "problems"))):
+        for name in ("visit", "paper", "problems"):
             answer = http.get(f"/office/{name}")
             assert answer.status_code == (200 if name in served else 404), name
             if name in served:
                 assert answer.mimetype == "text/html" and f'data-page="{name}"'.encode() in answer.data
+                links = re.findall(rb'<a href="(\w+)"', answer.data.split(b'class="pages"')[1].split(b"</nav>")[0])
+                assert [link.decode() for link in links] == list(served), name  # the menu: this service's pages
     assert visits.get("/office/").headers["Location"].endswith("/office/visit")
-    assert appraisal.get("/office/").headers["Location"].endswith("/office/problems")
+    assert appraisal.get("/office/").headers["Location"].endswith("/office/paper")
     assert visits.get("/office/assets/visit.js").status_code == 200
 
 
 def test_the_pages_name_every_code_the_api_accepts():
-    terms = client("problems").get("/office/terms.json").get_json()
+    terms = client("paper", "problems").get("/office/terms.json").get_json()
     assert terms["organs"] is False
-    assert (terms["place_types"], terms["activities"], terms["problem_categories"]) == (PLACE_TYPES, ACTIVITIES, CATEGORIES)
+    assert (terms["place_types"], terms["activities"], terms["problem_categories"], terms["respondent_categories"]) == \
+        (PLACE_TYPES, ACTIVITIES, CATEGORIES, RESPONDENT_CATEGORIES)
     assert set(terms["problem_statuses"]) == set(STATUSES)
     assert set(terms["problem_sources"]) == set(SOURCES)
     regions = {r["code"]: r for r in terms["regions"]}

@@ -2,6 +2,8 @@
 
 - `/office/visit` (visits service) — log a visit: cadres, place, activities, people reached,
   assistance delivered (三送) and the problems raised, which go onto the ledger;
+- `/office/paper` (appraisal service) — key in paper questionnaires (纸质问卷录入): a paper batch of
+  an open campaign, its organs × the five dimensions as a grid, opinions, one form after another;
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
   and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访.
 
@@ -10,8 +12,8 @@ endpoints. HTML with scripts and a stylesheet, no inline script or style (the se
 Content-Security-Policy allows none); the pages share one layout, with links to the pages this
 service serves. The page asks for the office token once and keeps it in the tab's
 sessionStorage, like the dashboard. `/office/terms.json` gives the pages the Chinese names of
-the codes they show (place types, activities, categories, statuses, regions), from the same
-tables the services validate against, so no list is written twice.
+the codes they show (place types, activities, respondent and problem categories, statuses,
+regions), from the same tables the services validate against, so no list is written twice.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
 """
 from __future__ import annotations
@@ -21,19 +23,21 @@ from typing import Sequence
 
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, url_for
 
+from shared.contracts.appraisal import RESPONDENT_CATEGORIES
 from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
 from shared.ledger.events import CATEGORIES
 from shared.ledger.problem import STATUS_NAMES
 from shared.regions import default_regions
 
 HERE = Path(__file__).resolve().parent
+PAGE_NAMES = {"visit": "记录走访", "paper": "纸质问卷录入", "problems": "问题台账"}  # in the pages' menu order
 SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}
 
 
 def terms(pages: Sequence[str]) -> dict:
     """What the pages show for the codes the API speaks."""
     return {
-        "place_types": PLACE_TYPES, "activities": ACTIVITIES,
+        "place_types": PLACE_TYPES, "activities": ACTIVITIES, "respondent_categories": RESPONDENT_CATEGORIES,
         "problem_categories": CATEGORIES, "problem_sources": SOURCE_NAMES, "problem_statuses": STATUS_NAMES,
         # The service keeps organs (and so can offer them as responsible units) where it logs visits.
         "organs": "visit" in pages,
@@ -43,8 +47,8 @@ def terms(pages: Sequence[str]) -> dict:
 
 
 def blueprint(pages: Sequence[str]) -> Blueprint:
-    """The offices' pages this service serves: some of "visit" and "problems"."""
-    unknown = set(pages) - {"visit", "problems"}
+    """The offices' pages this service serves: some of PAGE_NAMES, the first the landing page."""
+    unknown = set(pages) - set(PAGE_NAMES)
     if unknown:
         raise ValueError(f"no such office page: {', '.join(sorted(unknown))}")
     # Templates under templates/office/: one page layout (office/base.html) the pages extend.
@@ -60,7 +64,8 @@ def blueprint(pages: Sequence[str]) -> Blueprint:
     def page(name: str):
         if name not in pages:
             abort(404)
-        response = make_response(render_template(f"office/{name}.html", page=name, pages=pages))
+        menu = [(page, label) for page, label in PAGE_NAMES.items() if page in pages]
+        response = make_response(render_template(f"office/{name}.html", page=name, menu=menu))
         response.headers["Cache-Control"] = "no-cache"
         return response
 

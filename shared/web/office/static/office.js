@@ -150,6 +150,9 @@
     [/^Name at least one of the /, "请至少选择一项三问、三送、三学活动。"],
     [/^The visit lists (.+) but not the activity \w+ \((.+)\)\.$/, function (m, what, activity) {
       return "填写了" + (LIST_NAMES[what] || what) + "，请同时勾选“" + activity + "”。"; }],
+    [/^The questionnaire is empty/, "这份问卷是空的：请至少评价一个单位，或填写意见建议。"],
+    [/^The campaign is \w+; it does not accept answers now\.$/, "该评议活动现不接受问卷（未开始或已结束）。"],
+    [/^Two opinions on organ .+; write them as one\.$/, "同一单位的意见请合并为一条。"],
     [/^The deadline is before the assignment date\.$/, "办理期限不能早于交办日期。"],
     [/^A problem can be returned only within (\d+) working days/, "交办超过 $1 个工作日，不能再退回。"],
     [/^Only long-term items carry a promised date\.$/, "只有长期事项可以承诺办结期限。"],
