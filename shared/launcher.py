@@ -114,6 +114,7 @@ class Launcher:
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
         print(f"  log a visit          {self.url('visits')}/office/visit")
         print(f"  paper questionnaires {self.url('appraisal')}/office/paper")
+        print(f"  online opinions      {self.url('appraisal')}/office/opinions")
         print(f"  problem ledger       {self.url('visits')}/office/problems (visits), "
               f"{self.url('appraisal')}/office/problems (appraisal)")
         print(f"  citizens' opinions   {self.url('appraisal')}/public/")

@@ -18,7 +18,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.backends import Backend, token
-from tests.browser.support import Console, audit, new_page, screenshot
+from tests.browser.support import TARGETS, Console, audit, new_page, screenshot
 from tests.processes import Processes
 
 REGION = "360700"  # 赣州市
@@ -266,7 +266,7 @@ def test_the_appraisal_ledger_page_takes_the_responsible_unit_typed_in(service, 
     problem = service.office.call("POST", "/problems", expect=201,
                                   json={"category": "service", "description": "办事窗口排长队", "region": REGION}).json()
     sign_in(page, service.url + "/office/problems", CLERK)
-    expect(page.locator("nav.pages a")).to_have_text(["纸质问卷录入", "问题台账"])  # this service logs no visits
+    expect(page.locator("nav.pages a")).to_have_text(["纸质问卷录入", "网上意见处理", "问题台账"])  # no visits here
     card = page.locator(f"#problem-{problem['id']}")
     card.locator(".actions button", has_text="交办").click()
     card.locator("input[data-name=unit_id]").fill("tax")
@@ -335,4 +335,47 @@ def test_paper_questionnaires_are_keyed_in_one_after_another_and_an_over_return_
     assert submitted[1]["ratings"] == [{"organ_id": second["organ_id"], dimensions[0]: levels[1]}]
     assert submitted[1]["flags"] == ["batch_over_returned"]
     assert office.batches(campaign)[batch]["returned"] == 2
+    desk_console.assert_clean(422)
+
+
+def test_online_opinions_are_registered_on_the_ledger_or_hidden(service, desk, desk_console):
+    office, page = service.office, desk
+    campaign = office.open_campaign()
+    organ = TARGETS[0]
+    said = {}
+    for text in ("办证窗口只开一个，排队两小时", "广告：低价代办各类证件"):  # as citizens do: no token
+        answer = requests.post(f"{service.url}/campaigns/{campaign}/opinions", timeout=30,
+                               json={"organ_id": organ["organ_id"], "text": text})
+        assert answer.status_code == 201, answer.text
+        said[text] = answer.json()["id"]
+    sign_in(page, service.url + "/office/opinions", ADMIN)
+    expect(page.locator("#summary")).to_have_text("共 2 条意见，第 1–2 条")
+    complaint, advert = (page.locator(f"#opinion-{said[text]}") for text in said)
+
+    complaint.locator(".actions button", has_text="登记为问题").click()
+    complaint.locator("select[data-name=category]").select_option("service")
+    complaint.locator("input[data-name=responsible_person]").fill("周敏")
+    complaint.locator("form.step button[type=submit]").click()  # a person without a deadline
+    expect(complaint.locator("[data-field=deadline] > .field-error")).to_have_text("责任人和办理期限请同时填写，或都不填。")
+    complaint.locator("input[data-name=deadline]").fill("2099-12-31")
+    complaint.locator("form.step button[type=submit]").click()
+    expect(complaint.locator(".notice.ok")).to_contain_text("已登记为问题")
+    expect(complaint.locator(".actions button", has_text="登记为问题")).to_have_count(0)
+
+    advert.locator(".actions button", has_text="隐藏").click()
+    advert.locator("textarea[data-name=reason]").fill("广告")
+    audit(page)
+    advert.locator("form.step button[type=submit]").click()
+    expect(advert.locator(".notice.ok")).to_contain_text("已隐藏")
+    screenshot(page, "office-opinions")
+    page.click("#filters button[type=submit]")  # hidden ones are left out unless asked for
+    expect(page.locator("#summary")).to_have_text("共 1 条意见，第 1–1 条")
+
+    [problem] = [p for p in office.call("GET", "/problems?source=opinion").json()["items"]]
+    assert (problem["source_ref"], problem["category"], problem["description"], problem["status"]) == \
+        (said["办证窗口只开一个，排队两小时"], "service", "办证窗口只开一个，排队两小时", "assigned")
+    assert (problem["unit_id"], problem["responsible_person"], problem["deadline"]) == (organ["organ_id"], "周敏", "2099-12-31")
+    opinions = {o["id"]: o for o in office.opinions(campaign)}
+    assert (opinions[said["广告：低价代办各类证件"]]["hidden"], opinions[said["广告：低价代办各类证件"]]["hidden_reason"]) == (True, "广告")
+    assert not opinions[said["办证窗口只开一个，排队两小时"]]["hidden"]
     desk_console.assert_clean(422)

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from shared.contracts.appraisal import RESPONDENT_CATEGORIES
+from shared.contracts.appraisal import OPINION_FLAGS, RESPONDENT_CATEGORIES
 from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES
@@ -21,9 +21,9 @@ def client(*pages: str):
 
 
 def test_a_service_serves_its_pages_and_no_other():
-    visits, appraisal = client("visit", "problems"), client("paper", "problems")
-    for http, served in ((visits, ("visit", "problems")), (appraisal, ("paper", "problems"))):
-        for name in ("visit", "paper", "problems"):
+    visits, appraisal = client("visit", "problems"), client("paper", "opinions", "problems")
+    for http, served in ((visits, ("visit", "problems")), (appraisal, ("paper", "opinions", "problems"))):
+        for name in ("visit", "paper", "opinions", "problems"):
             answer = http.get(f"/office/{name}")
             assert answer.status_code == (200 if name in served else 404), name
             if name in served:
@@ -36,10 +36,10 @@ def test_a_service_serves_its_pages_and_no_other():
 
 
 def test_the_pages_name_every_code_the_api_accepts():
-    terms = client("paper", "problems").get("/office/terms.json").get_json()
+    terms = client("paper", "opinions", "problems").get("/office/terms.json").get_json()
     assert terms["organs"] is False
-    assert (terms["place_types"], terms["activities"], terms["problem_categories"], terms["respondent_categories"]) == \
-        (PLACE_TYPES, ACTIVITIES, CATEGORIES, RESPONDENT_CATEGORIES)
+    assert (terms["place_types"], terms["activities"], terms["problem_categories"], terms["respondent_categories"],
+            terms["opinion_flags"]) == (PLACE_TYPES, ACTIVITIES, CATEGORIES, RESPONDENT_CATEGORIES, OPINION_FLAGS)
     assert set(terms["problem_statuses"]) == set(STATUSES)
     assert set(terms["problem_sources"]) == set(SOURCES)
     regions = {r["code"]: r for r in terms["regions"]}

@@ -4,6 +4,8 @@
   assistance delivered (三送) and the problems raised, which go onto the ledger;
 - `/office/paper` (appraisal service) — key in paper questionnaires (纸质问卷录入): a paper batch of
   an open campaign, its organs × the five dimensions as a grid, opinions, one form after another;
+- `/office/opinions` (appraisal service) — the online opinions of a campaign: each registered on
+  the problem ledger (and assigned to its organ at once, if wished), or hidden if abusive;
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
   and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访.
 
@@ -23,14 +25,14 @@ from typing import Sequence
 
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, url_for
 
-from shared.contracts.appraisal import RESPONDENT_CATEGORIES
+from shared.contracts.appraisal import CHANNELS, OPINION_FLAGS, RESPONDENT_CATEGORIES
 from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
 from shared.ledger.events import CATEGORIES
 from shared.ledger.problem import STATUS_NAMES
 from shared.regions import default_regions
 
 HERE = Path(__file__).resolve().parent
-PAGE_NAMES = {"visit": "记录走访", "paper": "纸质问卷录入", "problems": "问题台账"}  # in the pages' menu order
+PAGE_NAMES = {"visit": "记录走访", "paper": "纸质问卷录入", "opinions": "网上意见处理", "problems": "问题台账"}  # in the pages' menu order
 SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}
 
 
@@ -38,6 +40,7 @@ def terms(pages: Sequence[str]) -> dict:
     """What the pages show for the codes the API speaks."""
     return {
         "place_types": PLACE_TYPES, "activities": ACTIVITIES, "respondent_categories": RESPONDENT_CATEGORIES,
+        "channels": CHANNELS, "opinion_flags": OPINION_FLAGS,
         "problem_categories": CATEGORIES, "problem_sources": SOURCE_NAMES, "problem_statuses": STATUS_NAMES,
         # The service keeps organs (and so can offer them as responsible units) where it logs visits.
         "organs": "visit" in pages,
