@@ -61,7 +61,7 @@
   }
 
   /** The responsible unit: chosen among the organs where the service keeps them (visits), else
-   *  typed in (its code and name). The problem's own organ, if known, comes first. */
+   *  typed in (its code and name). The organ the problem concerns, if known, is chosen already. */
   function unitFields(problem) {
     var id = "s" + (++serial);
     if (organs) {
