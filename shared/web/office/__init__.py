@@ -15,7 +15,8 @@ Content-Security-Policy allows none); the pages share one layout, with links to 
 service serves. The page asks for the office token once and keeps it in the tab's
 sessionStorage, like the dashboard. `/office/terms.json` gives the pages the Chinese names of
 the codes they show (place types, activities, respondent and problem categories, statuses,
-regions), from the same tables the services validate against, so no list is written twice.
+channels, opinion flags, regions), from the same tables the services validate against, so no
+list is written twice.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
 """
 from __future__ import annotations
