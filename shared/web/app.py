@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "node_modules"  # front-end libraries installed from npm by `make`, served locally
+COMMON = Path(__file__).resolve().parent / "static"  # what the services' pages share (pages.css, pages.js)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -210,6 +211,11 @@ def create_app(settings: Settings, title: str, description: str,
     def vendor(path: str):
         """Front-end libraries from npm, served locally (the offices' machines have no internet)."""
         return send_from_directory(VENDOR, path, max_age=3600)
+
+    @app.get("/common/<path:path>")
+    def common(path: str):
+        """What the citizens' pages and the offices' forms share: the palette and base styles, the DOM helpers."""
+        return send_from_directory(COMMON, path, max_age=3600)
 
     @app.get("/docs")
     def docs():

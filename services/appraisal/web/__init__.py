@@ -5,7 +5,8 @@
   `POST /invitations/form` and `POST /responses`;
 - `/public/` — the public opinion page (`GET /public/campaigns`, `POST /campaigns/<id>/opinions`).
 
-Plain HTML with one script and one stylesheet, all static files, so the service's strict
+Plain HTML with one script and one stylesheet (on top of /common/pages.css and pages.js, which
+the offices' forms share, shared/web/static), all static files, so the service's strict
 Content-Security-Policy (`script-src 'self'; style-src 'self'`) holds: no inline script or style.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
 """

@@ -10,8 +10,9 @@
   and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访.
 
 The REST API stays the offices' main interface; these pages are a person's way into the same
-endpoints. HTML with scripts and a stylesheet, no inline script or style (the services'
-Content-Security-Policy allows none); the pages share one layout, with links to the pages this
+endpoints. HTML with scripts and a stylesheet (on top of /common/pages.css and pages.js, which the
+citizens' pages share), no inline script or style (the services' Content-Security-Policy allows
+none); the pages share one layout, with links to the pages this
 service serves. The page asks for the office token once and keeps it in the tab's
 sessionStorage, like the dashboard. `/office/terms.json` gives the pages the Chinese names of
 the codes they show (place types, activities, respondent and problem categories, statuses,
