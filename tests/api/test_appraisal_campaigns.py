@@ -93,10 +93,12 @@ def test_public_campaign_list_and_citizens_pages(backend):
     assert draft not in str(listed.json)
 
     for path, kind in [("/answer", "text/html"), ("/public/", "text/html"), ("/assets/citizen.js", "javascript"),
-                       ("/assets/citizen.css", "text/css")]:
+                       ("/assets/citizen.css", "text/css"), ("/common/pages.js", "javascript"),
+                       ("/common/pages.css", "text/css")]:
         page = client.get(path)
         assert page.status_code == 200 and kind in page.content_type, path
         policy = page.headers["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
     paths = client.get("/openapi.json").json["paths"]
-    assert "/public/campaigns" in paths and not [p for p in paths if p in ("/answer", "/public/") or "assets" in p]
+    assert "/public/campaigns" in paths and not [p for p in paths if p in ("/answer", "/public/") or "assets" in p
+                                                 or p.startswith("/common")]
