@@ -113,6 +113,7 @@ class Launcher:
         print("\n双万 Shuangwan is running (embedded SQLite under %s):" % self.data_dir)
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
         print(f"  log a visit          {self.url('visits')}/office/visit")
+        print(f"  research reports     {self.url('visits')}/office/reports")
         print(f"  paper questionnaires {self.url('appraisal')}/office/paper")
         print(f"  online opinions      {self.url('appraisal')}/office/opinions")
         print(f"  problem ledger       {self.url('visits')}/office/problems (visits), "

@@ -1,12 +1,13 @@
 """The offices' forms (`/office/` of the write services, shared/web/office) in a real browser.
 
-A clerk signs in with an office token, logs a visit on the form (cadres from two organs, a
-problem, assistance), moves a problem along the ledger to closed and keys in paper
-questionnaires from the keyboard; every outcome is checked through the service's REST API or the
-events it published, and what the API refuses is shown beside the field it names and stores
-nothing. The visits service runs under gunicorn on the embedded backend (organs and cadres
-registered through its API); the appraisal service (the `service` fixture) serves the ledger page
-without organs, so its responsible unit is typed in, and the paper questionnaires' page.
+A clerk signs in with an office token and logs a visit on the form (cadres from two organs, a
+problem, assistance), enters a research report for a leading cadre who owes one, moves a problem
+along the ledger to closed, keys in paper questionnaires from the keyboard and handles online
+opinions. Every outcome is checked through the service's REST API or the events it published, and
+what the API refuses is shown beside the field it names and stores nothing. The visits service
+runs under gunicorn on the embedded backend (organs and cadres registered through its API); the
+appraisal service (the `service` fixture) serves the ledger page without organs, so its
+responsible unit is typed in, and the paper questionnaires' and opinions' pages.
 Screenshots go to test-artifacts/browser/office-*.png.
 """
 from __future__ import annotations
@@ -183,6 +184,37 @@ def test_what_the_api_refuses_is_shown_beside_its_field_and_nothing_is_stored(vi
     assert visits.call("GET", "/visits")["total"] == before + 1
     desk_console.assert_clean(422)
 
+
+
+def test_a_research_report_is_entered_for_a_leading_cadre_who_owes_one(visits, desk, desk_console):
+    page = desk
+    sign_in(page, visits.url + "/office/reports", CLERK)
+    # 王建国 (正处级 in a city organ) and 赵明 (正科级 in a county organ) are leading cadres; 李红 is not.
+    expect(page.locator("#owed-summary")).to_have_text("领导干部 2 人，已提交 0 人，尚欠 2 人。")
+    expect(page.locator("#owed li")).to_have_count(2)
+    page.click("#owed button[aria-label='为王建国录入调研报告']")
+    expect(page.locator("#cadre_id")).to_have_value(visits.cadres["王建国"])
+    page.fill("#summary", "走访十二家物流企业，梳理出用地、融资、通关三类问题。")
+    page.click("#submit")  # no title
+    expect(page.locator("[data-field=title] > .field-error")).to_have_text("应为 1 至 200 个字。")
+    assert visits.call("GET", "/reports")["total"] == 0
+
+    page.fill("#title", "关于降低物流成本的调研报告")
+    page.fill("#attachment_ref", "赣市交〔2026〕12号")
+    audit(page)
+    page.click("#submit")
+    expect(page.locator("#done-text")).to_contain_text("王建国《关于降低物流成本的调研报告》")
+    expect(page.locator("#done-text")).to_contain_text("计入领导干部调研报告完成情况")
+    expect(page.locator("#owed-summary")).to_have_text("领导干部 2 人，已提交 1 人，尚欠 1 人。")
+    expect(page.locator("#owed li")).to_have_text(["赵明（章贡区水利局）录入报告"])
+    screenshot(page, "office-report-entered")
+
+    [report] = visits.call("GET", "/reports")["items"]
+    assert (report["cadre_id"], report["title"], report["summary"], report["attachment_ref"], report["leading"]) == \
+        (visits.cadres["王建国"], "关于降低物流成本的调研报告", "走访十二家物流企业，梳理出用地、融资、通关三类问题。",
+         "赣市交〔2026〕12号", True)
+    assert report["submitted_on"] == page.evaluate("Office.today()")
+    desk_console.assert_clean(422)
 
 def test_a_problem_is_moved_along_the_ledger_to_closed(visits, desk, desk_console):
     page = desk

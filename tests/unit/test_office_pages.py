@@ -21,9 +21,9 @@ def client(*pages: str):
 
 
 def test_a_service_serves_its_pages_and_no_other():
-    visits, appraisal = client("visit", "problems"), client("paper", "opinions", "problems")
-    for http, served in ((visits, ("visit", "problems")), (appraisal, ("paper", "opinions", "problems"))):
-        for name in ("visit", "paper", "opinions", "problems"):
+    visits, appraisal = client("visit", "reports", "problems"), client("paper", "opinions", "problems")
+    for http, served in ((visits, ("visit", "reports", "problems")), (appraisal, ("paper", "opinions", "problems"))):
+        for name in ("visit", "reports", "paper", "opinions", "problems"):
             answer = http.get(f"/office/{name}")
             assert answer.status_code == (200 if name in served else 404), name
             if name in served:
@@ -44,9 +44,9 @@ def test_the_pages_name_every_code_the_api_accepts():
     assert set(terms["problem_sources"]) == set(SOURCES)
     regions = {r["code"]: r for r in terms["regions"]}
     assert regions["360702"] == {"code": "360702", "name": "章贡区", "tier": "county", "parent": "360700"}
-    assert client("visit", "problems").get("/office/terms.json").get_json()["organs"] is True
+    assert client("visit", "reports", "problems").get("/office/terms.json").get_json()["organs"] is True
 
 
 def test_an_unknown_page_is_a_mistake_at_start():
-    with pytest.raises(ValueError, match="reports"):
-        office.blueprint(("problems", "reports"))
+    with pytest.raises(ValueError, match="dashboard"):
+        office.blueprint(("problems", "dashboard"))

@@ -2,6 +2,8 @@
 
 - `/office/visit` (visits service) — log a visit: cadres, place, activities, people reached,
   assistance delivered (三送) and the problems raised, which go onto the ledger;
+- `/office/reports` (visits service) — research reports: the leading cadres who still owe one,
+  and a report entered for a cadre;
 - `/office/paper` (appraisal service) — key in paper questionnaires (纸质问卷录入): a paper batch of
   an open campaign, its organs × the five dimensions as a grid, opinions, one form after another;
 - `/office/opinions` (appraisal service) — the online opinions of a campaign: each registered on
@@ -34,7 +36,7 @@ from shared.ledger.problem import STATUS_NAMES
 from shared.regions import default_regions
 
 HERE = Path(__file__).resolve().parent
-PAGE_NAMES = {"visit": "记录走访", "paper": "纸质问卷录入", "opinions": "网上意见处理", "problems": "问题台账"}  # in the pages' menu order
+PAGE_NAMES = {"visit": "记录走访", "reports": "调研报告", "paper": "纸质问卷录入", "opinions": "网上意见处理", "problems": "问题台账"}  # in the pages' menu order
 SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}
 
 
