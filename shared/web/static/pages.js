@@ -1,6 +1,7 @@
 /*
  * 双万 · what the citizens' pages and the offices' forms share, served at /common/pages.js by
- * every service (window.Pages): building the DOM with createElement, never from HTML strings.
+ * every service (window.Pages): building the DOM with createElement, never from HTML strings;
+ * the API's address; the Idempotency-Keys of submissions.
  */
 (function () {
   "use strict";
@@ -36,5 +37,37 @@
     el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
   }
 
-  window.Pages = { h: h, append: append };
+  /** `path` against the page's API base (its body's data-api, relative to the page). */
+  function apiUrl(path) {
+    var base = document.body.getAttribute("data-api") || "/";
+    return new URL(path, new URL(base, window.location.href)).toString();
+  }
+
+  /** A new Idempotency-Key: made once per submission, and sent again with it after a network
+   *  failure, so that a submission that did arrive is answered as it was, not recorded twice. */
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);  // (randomUUID needs a secure context; offices may serve plain http)
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  /** The Idempotency-Key of a form's submissions: the same while the body is the same, a new one
+   *  when the person changed something before sending again (the service refuses a key sent with
+   *  another body). `keyOf.forget()` once a submission is taken, where the same form is filled in
+   *  again for another record (two paper questionnaires may well be answered alike). */
+  function submissionKeys() {
+    var sent = null, key = null;
+    function keyOf(body) {
+      var text = JSON.stringify(body);
+      if (text !== sent) {
+        sent = text;
+        key = newKey();
+      }
+      return key;
+    }
+    keyOf.forget = function () { sent = null; };
+    return keyOf;
+  }
+
+  window.Pages = { h: h, append: append, apiUrl: apiUrl, submissionKeys: submissionKeys };
 })();

@@ -30,35 +30,9 @@
 
   // --- small helpers ---------------------------------------------------------------------------
 
-  var h = window.Pages.h, append = window.Pages.append;  // (/common/pages.js)
-
-  function apiUrl(path) {
-    var base = document.body.getAttribute("data-api") || "/";
-    return new URL(path, new URL(base, window.location.href)).toString();
-  }
-
-  /** A new Idempotency-Key: made once per submission, and sent again with it after a network
-   *  failure, so that a submission that did arrive is answered as it was, not recorded twice. */
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);  // (randomUUID needs a secure context; offices may serve plain http)
-    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  }
-
-  /** The Idempotency-Key of a form's submissions: the same while the body is the same, a new one
-   *  when the person changed something before sending again (the service refuses a key sent with
-   *  another body). */
-  function submissionKeys() {
-    var sent = null, key = null;
-    return function (body) {
-      var text = JSON.stringify(body);
-      if (text !== sent) {
-        sent = text;
-        key = newKey();
-      }
-      return key;
-    };
-  }
+  // (/common/pages.js)
+  var h = window.Pages.h, append = window.Pages.append, apiUrl = window.Pages.apiUrl,
+      submissionKeys = window.Pages.submissionKeys;
 
   /** fetch JSON; resolves to {status, body}; status 0 when the network failed. */
   function request(method, path, body, key) {

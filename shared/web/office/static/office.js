@@ -13,7 +13,7 @@
   var ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
   var $ = function (id) { return document.getElementById(id); };
 
-  var h = window.Pages.h;  // (/common/pages.js)
+  var h = window.Pages.h, apiUrl = window.Pages.apiUrl;  // (/common/pages.js)
 
   function options(select, table, blank) {
     select.textContent = "";
@@ -52,18 +52,6 @@
     this.fields = error.fields || {};
   }
 
-  function apiUrl(path) {
-    return new URL(path, new URL(document.body.getAttribute("data-api") || "/", window.location.href)).toString();
-  }
-
-  /** A new Idempotency-Key: one per submission, sent again with it after a network failure, so a
-   *  submission that did arrive is answered as it was, not recorded twice. */
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  }
-
   /** fetch → the parsed JSON answer, or an ApiError (status 0 when the network failed). */
   function api(method, path, body, key) {
     var headers = { Authorization: "Bearer " + token(), Accept: "application/json" };
@@ -92,6 +80,39 @@
       });
     }
     return page(1);
+  }
+
+  /** The organs of the jurisdiction; into `select` too when given, after a prompt to choose. */
+  function organs(select) {
+    return all("organs").then(function (list) {
+      if (select) {
+        select.appendChild(h("option", { value: "" }, list.length ? "请选择单位" : "本辖区尚无登记的单位"));
+        list.forEach(function (o) { select.appendChild(h("option", { value: o.id }, o.name)); });
+      }
+      return list;
+    });
+  }
+
+  /** A form for one step on a record shown in a card: an error box, `fields`, 确认/取消. Sent,
+   *  `read(form)` is posted to `path` under the form's Idempotency-Key and `done(answer)` gets the
+   *  answer; what the API refuses is shown in the form. */
+  function stepForm(name, fields, path, read, done) {
+    var box = h("div", { class: "notice error", role: "alert", tabindex: "-1", hidden: true });
+    var keyOf = window.Pages.submissionKeys();
+    var form = h("form", { class: "step", novalidate: true, "aria-label": name }, box, fields,
+      h("div", { class: "actions" },
+        h("button", { type: "submit", class: "button primary" }, "确认" + name),
+        h("button", { type: "button", class: "button ghost", onclick: function () { form.remove(); } }, "取消")));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = read(form), button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      api("POST", path, body, keyOf(body)).then(done, function (error) {
+        button.disabled = false;
+        showError(box, form, error);
+      });
+    });
+    return form;
   }
 
   /** What a person is told of an ApiError, in Chinese where the status says enough. */
@@ -261,7 +282,7 @@
   }
 
   var Office = window.Office = {
-    $: $, h: h, say: say, options: options, today: today, api: api, all: all, newKey: newKey, explain: explain,
+    $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm, explain: explain,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
     terms: null, regions: {}
   };

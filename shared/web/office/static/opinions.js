@@ -119,45 +119,28 @@
         h("div", { class: "row" }, field("responsible_person", "责任人（选填）", h("input", { type: "text", maxlength: 100 })),
           field("deadline", "办理期限（选填）", h("input", { type: "date" }))));
     }
-    return stepForm(card, "登记为问题", "opinions/" + encodeURIComponent(o.id) + "/problem", {}, fields, function (problem) {
-      onLedger[o.id] = problem;
-      return [o, "已登记为问题 " + problem.number + "。"];
-    });
+    return O.stepForm("登记为问题", fields, "opinions/" + encodeURIComponent(o.id) + "/problem", filled({}),
+      function (problem) {
+        onLedger[o.id] = problem;
+        card.replaceWith(render(o, "已登记为问题 " + problem.number + "。"));
+      });
   }
 
   function hideForm(o, card) {
-    return stepForm(card, "隐藏", "opinions/" + encodeURIComponent(o.id) + "/hide", { version: o.version },
-      [field("reason", "隐藏理由（如：辱骂、广告、与评议无关）", h("textarea", { rows: 2, maxlength: 2000 }))],
-      function (hidden) { return [hidden, "已隐藏，不再公开显示；原文保留。"]; });
+    return O.stepForm("隐藏", [field("reason", "隐藏理由（如：辱骂、广告、与评议无关）", h("textarea", { rows: 2, maxlength: 2000 }))],
+      "opinions/" + encodeURIComponent(o.id) + "/hide", filled({ version: o.version }),
+      function (hidden) { card.replaceWith(render(hidden, "已隐藏，不再公开显示；原文保留。")); });
   }
 
-  /** A form posting `fixed` and its fields to `path`; on success the card is drawn again from
-   *  `done(answer)`: [the opinion as it now is, what to say]. */
-  function stepForm(card, name, path, fixed, fields, done) {
-    var box = h("div", { class: "notice error", role: "alert", tabindex: "-1", hidden: true });
-    var key = null, sent = null;
-    var form = h("form", { class: "step", novalidate: true, "aria-label": name }, box, fields,
-      h("div", { class: "actions" },
-        h("button", { type: "submit", class: "button primary" }, "确认" + name),
-        h("button", { type: "button", class: "button ghost", onclick: function () { form.remove(); } }, "取消")));
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
+  /** A step form's body: `fixed` and the fields filled in. */
+  function filled(fixed) {
+    return function (form) {
       var body = Object.assign({}, fixed);
       form.querySelectorAll("[data-name]").forEach(function (input) {
         if (input.value.trim()) body[input.getAttribute("data-name")] = input.value.trim();
       });
-      var text = JSON.stringify(body);
-      if (text !== sent) { sent = text; key = O.newKey(); }
-      var button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      O.api("POST", path, body, key).then(function (answer) {
-        card.replaceWith(render.apply(null, done(answer)));
-      }, function (error) {
-        button.disabled = false;
-        O.showError(box, form, error);
-      });
-    });
-    return form;
+      return body;
+    };
   }
 
   function start() {

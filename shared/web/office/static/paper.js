@@ -12,7 +12,7 @@
   var O = window.Office, $ = O.$, h = O.h;
   var form = null;        // the campaign's questionnaire as GET /campaigns/<id>/form gives it
   var cells = [];         // [{td, select, organ_id, dimension}] in the grid's order
-  var submission = null;  // {text, key}: one Idempotency-Key per form as sent
+  var keyOf = window.Pages.submissionKeys();  // the form's Idempotency-Key, by its body
   var serial = 0;
 
   function loadCampaigns() {
@@ -142,11 +142,10 @@
 
   function submit(event) {
     event.preventDefault();
-    var batch = $("batch").value, button = $("submit"), data = body(), text = JSON.stringify(data);
-    if (!submission || submission.text !== text) submission = { text: text, key: O.newKey() };
+    var batch = $("batch").value, button = $("submit"), data = body();
     button.disabled = true;
-    O.api("POST", "batches/" + encodeURIComponent(batch) + "/responses", data, submission.key).then(function (receipt) {
-      submission = null;
+    O.api("POST", "batches/" + encodeURIComponent(batch) + "/responses", data, keyOf(data)).then(function (receipt) {
+      keyOf.forget();  // the next form may be answered alike and is another response
       return loadBatches($("campaign").value, batch).then(function () { keyed(receipt, data); });
     }, function (error) {
       O.showError($("form-error"), $("paper-form"), error);

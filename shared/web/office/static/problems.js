@@ -108,27 +108,10 @@
   }
 
   function stepForm(step, problem, card) {
-    var box = h("div", { class: "notice error", role: "alert", tabindex: "-1", hidden: true });
-    var key = null, sent = null;
-    var form = h("form", { class: "step", novalidate: true, "aria-label": step.name }, box,
-      step.fields.map(function (f) { return field(f, problem); }), when(),
-      h("div", { class: "actions" },
-        h("button", { type: "submit", class: "button primary" }, "确认" + step.name),
-        h("button", { type: "button", class: "button ghost", onclick: function () { form.remove(); } }, "取消")));
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var body = read(form, problem), text = JSON.stringify(body);
-      if (text !== sent) { sent = text; key = O.newKey(); }
-      var button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      O.api("POST", "problems/" + encodeURIComponent(problem.id) + "/" + step.path, body, key).then(function (changed) {
-        card.replaceWith(render(changed, step.name + "已保存。"));
-      }, function (error) {
-        button.disabled = false;
-        O.showError(box, form, error);
-      });
-    });
-    return form;
+    return O.stepForm(step.name, [step.fields.map(function (f) { return field(f, problem); }), when()],
+      "problems/" + encodeURIComponent(problem.id) + "/" + step.path,
+      function (form) { return read(form, problem); },
+      function (changed) { card.replaceWith(render(changed, step.name + "已保存。")); });
   }
 
   function render(p, saved) {
@@ -203,7 +186,7 @@
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); page = 1; load(); });
     $("previous").addEventListener("click", function () { page -= 1; load(); });
     $("next").addEventListener("click", function () { page += 1; load(); });
-    var units = O.terms.organs ? O.all("organs").then(function (list) { organs = list; }, function () { organs = null; })
+    var units = O.terms.organs ? O.organs().then(function (list) { organs = list; }, function () { organs = null; })
       : Promise.resolve();
     units.then(load);
   }

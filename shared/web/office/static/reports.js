@@ -7,7 +7,7 @@
   "use strict";
 
   var O = window.Office, $ = O.$, h = O.h;
-  var submission = null;  // {text, key}: one Idempotency-Key per report as sent
+  var keyOf = window.Pages.submissionKeys();  // the report's Idempotency-Key, by its body
 
   function loadOwed() {
     return O.api("GET", "reports/completion?submitted=false&page_size=500").then(function (data) {
@@ -50,11 +50,9 @@
     var body = { cadre_id: $("cadre_id").value, title: $("title").value.trim(), summary: $("summary").value.trim() };
     if ($("attachment_ref").value.trim()) body.attachment_ref = $("attachment_ref").value.trim();
     if ($("on").value) body.on = $("on").value;
-    var text = JSON.stringify(body);
-    if (!submission || submission.text !== text) submission = { text: text, key: O.newKey() };
     button.disabled = true;
-    O.api("POST", "reports", body, submission.key).then(function (report) {
-      submission = null;
+    O.api("POST", "reports", body, keyOf(body)).then(function (report) {
+      keyOf.forget();
       O.clearErrors(form);
       $("form-error").hidden = true;
       $("done-text").textContent = report.cadre_name + "《" + report.title + "》，" + report.submitted_on + " 提交" +
@@ -71,12 +69,7 @@
     $("on").value = $("on").max = O.today();
     $("organ").addEventListener("change", function () { showCadres(); });
     $("report-form").addEventListener("submit", submit);
-    O.all("organs").then(function (organs) {
-      var select = $("organ");
-      select.appendChild(h("option", { value: "" }, organs.length ? "请选择单位" : "本辖区尚无登记的单位"));
-      organs.forEach(function (o) { select.appendChild(h("option", { value: o.id }, o.name)); });
-      return loadOwed();
-    }, function (error) { O.showError($("form-error"), $("report-form"), error); });
+    O.organs($("organ")).then(loadOwed, function (error) { O.showError($("form-error"), $("report-form"), error); });
   }
 
   O.boot(start);

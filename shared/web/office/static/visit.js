@@ -14,7 +14,7 @@
   ];
   var chosen = new Map();   // cadre id → cadre: kept while the organ shown changes
   var cadresOf = {};        // organ id → its cadres, read once
-  var submission = null;    // {body, key}: the key is sent again only with the same body
+  var keyOf = window.Pages.submissionKeys();  // the visit's Idempotency-Key, by its body
 
   // Each repeatable list: its fields, how a row is read into the API's item, and the activity it
   // is part of (the API refuses assistance without its activity: adding a row ticks it).
@@ -169,12 +169,11 @@
   function submit(event) {
     event.preventDefault();
     var form = $("visit-form"), button = $("submit");
-    var data = body(), text = JSON.stringify(data);
-    if (!submission || submission.text !== text) submission = { text: text, key: O.newKey() };
+    var data = body();
     button.disabled = true;
     button.textContent = "正在提交…";
-    O.api("POST", "visits", data, submission.key).then(function (visit) {
-      submission = null;
+    O.api("POST", "visits", data, keyOf(data)).then(function (visit) {
+      keyOf.forget();
       O.clearErrors(form);
       $("form-error").hidden = true;
       done(visit);
@@ -236,11 +235,7 @@
     $("organ").addEventListener("change", showCadres);
     $("visit-form").addEventListener("submit", submit);
     $("another").addEventListener("click", reset);
-    O.all("organs").then(function (organs) {
-      var select = $("organ");
-      select.appendChild(h("option", { value: "" }, organs.length ? "请选择单位" : "本辖区尚无登记的单位"));
-      organs.forEach(function (o) { select.appendChild(h("option", { value: o.id }, o.name)); });
-    }, function (error) {
+    O.organs($("organ")).catch(function (error) {
       O.showError($("form-error"), $("visit-form"), error);
     });
   }
