@@ -116,7 +116,11 @@ class Console:
 
 def screenshot(page, name: str, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    at = page.evaluate("[window.scrollX, window.scrollY]")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+    # Chromium's full-page capture of a page scrolled down leaves the next click to a stale scroll
+    # offset (it reaches no element); scrolling away and back puts the page where it was, clickable.
+    page.evaluate("([x, y]) => { window.scrollTo(0, 0); window.scrollTo(x, y); }", at)
 
 
 # Runs in the page: what a person with a screen reader, a keyboard or weak sight would trip over.

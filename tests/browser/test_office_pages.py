@@ -127,9 +127,6 @@ def test_a_visit_logged_on_the_form_is_stored_with_its_problem_and_assistance(vi
     expect(page.locator("#activity-deliver_policy")).to_be_checked()
     audit(page)
     screenshot(page, "office-visit-form")
-    # Chromium's full-page capture of a page scrolled down leaves its next click to a stale
-    # scroll offset (the click reaches no button); back at the top, clicks land again.
-    page.evaluate("window.scrollTo(0, 0)")
     page.click("#submit")
     expect(page.locator("#done")).to_be_visible()
     expect(page.locator("#done-problems")).to_contain_text("1 个问题已登记到问题台账")
@@ -344,7 +341,6 @@ def test_paper_questionnaires_are_keyed_in_one_after_another_and_an_over_return_
     page.fill("#overall_opinion", "总体满意")
     audit(page)
     screenshot(page, "office-paper-form")
-    page.evaluate("window.scrollTo(0, 0)")  # (see the visit form's test: a full-page capture leaves clicks astray)
     page.click("#submit")
     expect(page.locator("#keyed-text")).to_contain_text("评价 5 项），本批已录入 1/1 份")
     expect(page.locator("#keyed .warning")).to_have_count(0)
