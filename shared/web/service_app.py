@@ -10,7 +10,7 @@ from shared.web.app import create_app
 
 
 def build_app(context: ServiceContext, title: str, description: str, blueprints, problem_source: str,
-              office_pages: tuple[str, ...] = ("problems",)) -> Flask:
+              office_pages: tuple[str, ...]) -> Flask:
     """`office_pages`: which of the offices' forms (shared/web/office) the service serves."""
     if not context.settings.token_secret:
         raise RuntimeError("SHUANGWAN_TOKEN_SECRET is not set: the service cannot check tokens without it.")
