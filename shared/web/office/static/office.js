@@ -82,6 +82,69 @@
     return page(1);
   }
 
+  // --- repeatable rows (a visit's funds, a questionnaire's opinions…) ------------------------------
+
+  var serial = 0;
+
+  /** A row added to the repeatable list of `fieldset` (its data-list names the list as the API
+   *  does), with `fields`: [name ("" for a list of plain values), label, kind, and the text's
+   *  length for "text" and "textarea"; for "select" the options, {code: name} or the name of a
+   *  table of /office/terms.json]; and a remove button. The row's first field gets the focus. */
+  function addRow(fieldset, fields) {
+    var row = h("div", { class: "item" });
+    fields.forEach(function (f) {
+      var id = "r" + (++serial), input;
+      if (f[2] === "select") {
+        input = h("select", { id: id });
+        options(input, typeof f[3] === "string" ? Office.terms[f[3]] : f[3], "请选择");
+      } else if (f[2] === "textarea") {
+        input = h("textarea", { id: id, rows: 2, maxlength: f[3] });
+      } else if (f[2] === "number") {
+        input = h("input", { id: id, type: "number", min: 0, step: 1, inputmode: "numeric" });
+      } else if (f[2] === "decimal") {
+        input = h("input", { id: id, type: "text", inputmode: "decimal", placeholder: "如 5000.00" });
+      } else {
+        input = h("input", { id: id, type: "text", maxlength: f[3] });
+      }
+      input.setAttribute("data-name", f[0]);
+      row.appendChild(h("div", { class: "field" }, h("label", { for: id }, f[1]), input,
+                        h("p", { class: "field-error", hidden: true })));
+    });
+    row.appendChild(h("button", { type: "button", class: "button ghost remove", onclick: function () {
+      row.remove();
+      renumber(fieldset);
+    } }, "删除"));
+    row.appendChild(h("p", { class: "field-error", hidden: true }));
+    fieldset.querySelector(".rows").appendChild(row);
+    renumber(fieldset);
+    row.querySelector("input, select, textarea").focus();
+  }
+
+  /** data-field paths follow the rows' order, as the API's error fields do ("funds.1.amount_yuan"). */
+  function renumber(fieldset) {
+    var list = fieldset.getAttribute("data-list");
+    Array.prototype.forEach.call(fieldset.querySelector(".rows").children, function (row, i) {
+      row.setAttribute("data-field", list + "." + i);
+      row.querySelectorAll(".field").forEach(function (field) {
+        var name = field.querySelector("[data-name]").getAttribute("data-name");
+        field.setAttribute("data-field", name ? list + "." + i + "." + name : list + "." + i);
+      });
+      row.querySelector(".remove").setAttribute("aria-label", "删除第" + (i + 1) + "项");
+    });
+  }
+
+  /** Each row's values by field name, trimmed; what a number field could not read is "?" (the API
+   *  then refuses it as no number, rather than taking it for nothing). */
+  function readRows(fieldset) {
+    return Array.prototype.map.call(fieldset.querySelector(".rows").children, function (row) {
+      var values = {};
+      row.querySelectorAll("[data-name]").forEach(function (input) {
+        values[input.getAttribute("data-name")] = input.validity.badInput ? "?" : input.value.trim();
+      });
+      return values;
+    });
+  }
+
   /** The organs of the jurisdiction; into `select` too when given, after a prompt to choose. */
   function organs(select) {
     return all("organs").then(function (list) {
@@ -282,7 +345,8 @@
   }
 
   var Office = window.Office = {
-    $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm, explain: explain,
+    $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
+    addRow: addRow, readRows: readRows, explain: explain,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
     terms: null, regions: {}
   };

@@ -94,30 +94,9 @@
   }
 
   function addOpinion() {
-    var rows = $("organ-opinions").querySelector(".rows");
-    var organ = "o" + (++serial), text = "t" + serial;
-    var select = h("select", { id: organ, "data-name": "organ_id" }, h("option", { value: "" }, "请选择单位"),
-      form.organs.map(function (o) { return h("option", { value: o.organ_id }, o.name); }));
-    var row = h("div", { class: "item" },
-      h("div", { class: "field" }, h("label", { for: organ }, "单位"), select, h("p", { class: "field-error", hidden: true })),
-      h("div", { class: "field" }, h("label", { for: text }, "意见建议"),
-        h("textarea", { id: text, rows: 2, maxlength: 2000, "data-name": "text" }), h("p", { class: "field-error", hidden: true })),
-      h("button", { type: "button", class: "button ghost remove", onclick: function () { row.remove(); number(); } }, "删除"),
-      h("p", { class: "field-error", hidden: true }));
-    rows.appendChild(row);
-    number();
-    select.focus();
-  }
-
-  /** data-field paths in the order the API numbers the items ("organ_opinions.1.text"). */
-  function number() {
-    Array.prototype.forEach.call($("organ-opinions").querySelector(".rows").children, function (row, i) {
-      row.setAttribute("data-field", "organ_opinions." + i);
-      row.querySelectorAll("[data-name]").forEach(function (input) {
-        input.parentElement.setAttribute("data-field", "organ_opinions." + i + "." + input.getAttribute("data-name"));
-      });
-      row.querySelector(".remove").setAttribute("aria-label", "删除第" + (i + 1) + "条意见");
-    });
+    var organs = {};
+    form.organs.forEach(function (o) { organs[o.organ_id] = o.name; });
+    O.addRow($("organ-opinions"), [["organ_id", "单位", "select", organs], ["text", "意见建议", "textarea", 2000]]);
   }
 
   /** The form's body; the cells filled in are numbered as the API will name them ("ratings.3"). */
@@ -130,10 +109,7 @@
       ratings.push({ organ_id: c.organ_id, dimension: c.dimension, level: c.select.value });
     });
     var out = { ratings: ratings, questionnaire_version: form.questionnaire.version };
-    out.organ_opinions = Array.prototype.map.call($("organ-opinions").querySelector(".rows").children, function (row) {
-      return { organ_id: row.querySelector("[data-name=organ_id]").value,
-               text: row.querySelector("[data-name=text]").value.trim() };
-    });
+    out.organ_opinions = O.readRows($("organ-opinions"));
     var overall = $("overall_opinion").value.trim();
     if (overall && form.questionnaire.overall_opinion) out.overall_opinion = overall;
     if ($("on").value) out.on = $("on").value;

@@ -20,7 +20,7 @@
   // is part of (the API refuses assistance without its activity: adding a row ticks it).
   var LISTS = {
     problems: {
-      fields: [["category", "类别", "select"], ["description", "问题描述", "textarea", 4000]],
+      fields: [["category", "类别", "select", "problem_categories"], ["description", "问题描述", "textarea", 4000]],
       read: function (v) { return { category: v.category, description: v.description }; }
     },
     funds: {
@@ -53,63 +53,14 @@
     return /^\d+$/.test(text) ? parseInt(text, 10) : text;
   }
 
-  var serial = 0;
-
   function addRow(fieldset) {
-    var list = fieldset.getAttribute("data-list"), spec = LISTS[list];
-    var rows = fieldset.querySelector(".rows");
-    var row = h("div", { class: "item" });
-    spec.fields.forEach(function (f) {
-      var id = "f" + (++serial), input;
-      if (f[2] === "select") {
-        input = h("select", { id: id });
-        O.options(input, O.terms.problem_categories, "请选择");
-      } else if (f[2] === "textarea") {
-        input = h("textarea", { id: id, rows: 2, maxlength: f[3] });
-      } else if (f[2] === "number") {
-        input = h("input", { id: id, type: "number", min: 0, step: 1, inputmode: "numeric" });
-      } else if (f[2] === "decimal") {
-        input = h("input", { id: id, type: "text", inputmode: "decimal", placeholder: "如 5000.00" });
-      } else {
-        input = h("input", { id: id, type: "text", maxlength: f[3] });
-      }
-      input.setAttribute("data-name", f[0]);
-      row.appendChild(h("div", { class: "field" }, h("label", { for: id }, f[1]), input,
-                        h("p", { class: "field-error", hidden: true })));
-    });
-    row.appendChild(h("button", { type: "button", class: "button ghost remove", onclick: function () {
-      row.remove();
-      renumber(fieldset);
-    } }, "删除"));
-    row.appendChild(h("p", { class: "field-error", hidden: true }));
-    rows.appendChild(row);
-    renumber(fieldset);
+    var spec = LISTS[fieldset.getAttribute("data-list")];
+    O.addRow(fieldset, spec.fields);
     if (spec.activity) $("activity-" + spec.activity).checked = true;
-    row.querySelector("input, select, textarea").focus();
-  }
-
-  /** data-field paths follow the rows' order, as the API's error fields do ("funds.1.amount_yuan"). */
-  function renumber(fieldset) {
-    var list = fieldset.getAttribute("data-list");
-    Array.prototype.forEach.call(fieldset.querySelector(".rows").children, function (row, i) {
-      row.setAttribute("data-field", list + "." + i);
-      row.querySelectorAll(".field").forEach(function (field) {
-        var name = field.querySelector("[data-name]").getAttribute("data-name");
-        field.setAttribute("data-field", name ? list + "." + i + "." + name : list + "." + i);
-      });
-      row.querySelector(".remove").setAttribute("aria-label", "删除第" + (i + 1) + "项");
-    });
   }
 
   function readList(fieldset) {
-    var spec = LISTS[fieldset.getAttribute("data-list")];
-    return Array.prototype.map.call(fieldset.querySelector(".rows").children, function (row) {
-      var values = {};
-      row.querySelectorAll("[data-name]").forEach(function (input) {
-        values[input.getAttribute("data-name")] = input.validity.badInput ? "?" : input.value.trim();
-      });
-      return spec.read(values);
-    });
+    return O.readRows(fieldset).map(LISTS[fieldset.getAttribute("data-list")].read);
   }
 
   // --- cadres ------------------------------------------------------------------------------------
