@@ -316,17 +316,23 @@ def lose_answers(phone, path: str) -> list[str]:
     return keys
 
 
+def opinion_sent_and_answer_lost(service, phone, text: str) -> tuple[str, list[str]]:
+    """An open campaign and an opinion sent from the public page whose answer never comes back:
+    the campaign, and the keys the opinion was sent with."""
+    campaign = service.office.open_campaign()
+    phone.goto(service.url + "/public/")
+    keys = lose_answers(phone, "**/opinions")
+    phone.get_by_label("意见和建议").fill(text)
+    phone.get_by_role("button", name="提交意见").click()
+    expect(phone.locator("#opinion-errors")).to_contain_text("网络连接失败")
+    return campaign, keys
+
+
 def test_an_opinion_whose_answer_was_lost_is_sent_again_and_stored_once(service, phone, console):
     """The network drops the answer to a sent opinion: the page says so and keeps the text; sent
     again, it carries the same Idempotency-Key, is answered as the first time, and is stored once."""
     office = service.office
-    campaign = office.open_campaign()
-
-    phone.goto(service.url + "/public/")
-    keys = lose_answers(phone, "**/opinions")
-    phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限。")
-    phone.get_by_role("button", name="提交意见").click()
-    expect(phone.locator("#opinion-errors")).to_contain_text("网络连接失败")
+    campaign, keys = opinion_sent_and_answer_lost(service, phone, "希望公布各窗口的办理时限。")
     expect(phone.get_by_label("意见和建议")).to_have_value("希望公布各窗口的办理时限。")
     assert len(office.opinions(campaign)) == 1
 
@@ -346,13 +352,7 @@ def test_an_opinion_changed_after_its_answer_was_lost_is_sent_under_a_new_key(se
     changed text goes under a new Idempotency-Key (the service refuses a key with another body) and
     is stored beside the first."""
     office = service.office
-    campaign = office.open_campaign()
-
-    phone.goto(service.url + "/public/")
-    keys = lose_answers(phone, "**/opinions")
-    phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限。")
-    phone.get_by_role("button", name="提交意见").click()
-    expect(phone.locator("#opinion-errors")).to_contain_text("网络连接失败")
+    campaign, keys = opinion_sent_and_answer_lost(service, phone, "希望公布各窗口的办理时限。")
 
     phone.unroute("**/opinions")
     phone.get_by_label("意见和建议").fill("希望公布各窗口的办理时限，并在网上可查。")
