@@ -178,6 +178,119 @@
     return form;
   }
 
+  // --- records in cards, their steps, and the forms' fields -----------------------------------------
+
+  /** A labelled field: [name as the API calls it, label, kind, extra]. Kinds: "text" and "textarea"
+   *  (extra: the most characters), "date", "check" (one box: true or false), "checks" (a box for
+   *  each code of extra: a list of codes), "number" (whole), "decimal" (yuan, sent as written),
+   *  "select" (extra: {code: name} or the name of a table of terms.json), or a control made
+   *  already (an element, given as the kind). */
+  function field(spec) {
+    var name = spec[0], label = spec[1], kind = spec[2], extra = spec[3], id = "f" + (++serial), control;
+    if (kind === "checks") {
+      var table = typeof extra === "string" ? Office.terms[extra] : extra;
+      return h("fieldset", { class: "field", "data-field": name }, h("legend", {}, label),
+        h("div", { class: "choices" }, Object.keys(table).map(function (code) {
+          var box = id + "-" + code;
+          return h("div", { class: "choice" },
+            h("input", { type: "checkbox", id: box, value: code, "data-name": name, "data-list": "true" }),
+            h("label", { for: box }, table[code]));
+        })), h("p", { class: "field-error", hidden: true }));
+    }
+    if (typeof kind === "object") control = kind;
+    else if (kind === "select") {
+      control = h("select", {});
+      options(control, typeof extra === "string" ? Office.terms[extra] : extra, "请选择");
+    } else if (kind === "textarea") control = h("textarea", { rows: 3, maxlength: extra });
+    else if (kind === "date") control = h("input", { type: "date" });
+    else if (kind === "check") control = h("input", { type: "checkbox" });
+    else if (kind === "number") control = h("input", { type: "number", min: 0, step: 1, inputmode: "numeric" });
+    else if (kind === "decimal") control = h("input", { type: "text", inputmode: "decimal", placeholder: "如 10000.00" });
+    else control = h("input", { type: "text", maxlength: extra });
+    control.id = id;
+    control.setAttribute("data-name", name);
+    var labelled = h("label", { for: id }, label);
+    return h("div", { class: kind === "check" ? "field check" : "field", "data-field": name },
+             kind === "check" ? [control, labelled] : [labelled, control], h("p", { class: "field-error", hidden: true }));
+  }
+
+  /** The date a step happened: today unless the office records it afterwards (never later). */
+  function dateField(name, label) {
+    var wrap = field([name || "on", label || "办理日期", "date"]), input = wrap.querySelector("input");
+    input.value = input.max = today();
+    return wrap;
+  }
+
+  /** `body` with the values of the fields under `root` (by their data-name): boxes as true or
+   *  false, a list of boxes as the codes ticked, whole numbers as numbers ("?" when the browser
+   *  could not read one, which the API refuses rather than taking it for nothing), texts trimmed,
+   *  and what is left empty left out. */
+  function readFields(root, body) {
+    body = body || {};
+    root.querySelectorAll("[data-name]").forEach(function (input) {
+      var name = input.getAttribute("data-name"), value = input.value.trim();
+      if (input.getAttribute("data-list")) {
+        body[name] = body[name] || [];
+        if (input.checked) body[name].push(input.value);
+      } else if (input.type === "checkbox") body[name] = input.checked;
+      else if (input.type === "radio") { if (input.checked) body[name] = value === "true"; }
+      else if (input.type === "number") { if (input.validity.badInput) body[name] = "?"; else if (value) body[name] = Number(value); }
+      else if (value) body[name] = value;
+    });
+    return body;
+  }
+
+  /** A description list of [term, value] (pairs whose value is empty are left out). */
+  function facts(pairs) {
+    return h("dl", { class: "facts" }, pairs.filter(function (f) { return f[1] !== "" && f[1] != null; })
+      .map(function (f) { return [h("dt", {}, f[0]), h("dd", {}, String(f[1]))]; }));
+  }
+
+  /** The buttons of a record's steps ([name, make() → the step's form]) and where their forms
+   *  open, one at a time: [buttons, forms] (buttons null when there are none). */
+  function steps(list) {
+    var buttons = h("div", { class: "actions" }), forms = h("div", {});
+    list.forEach(function (step) {
+      buttons.appendChild(h("button", { type: "button", class: "button ghost", onclick: function () {
+        forms.textContent = "";
+        var form = step[1]();
+        forms.appendChild(form);
+        form.querySelector("input, select, textarea").focus();
+      } }, step[0]));
+    });
+    return [list.length ? buttons : null, forms];
+  }
+
+  /** The list of the page's paged_list (macro): `path` of the list (or a function giving it),
+   *  `filters()` its query ({name: value}, empty values left out), `render(item)` a card, `noun`
+   *  what is counted with its measure word ("个问题": "共 12 个问题，第 1–12 个"). Returns
+   *  `load(first)`, which shows the page (the first page when `first`). */
+  function pagedList(listId, path, filters, render, noun, pageSize) {
+    var page = 1, size = pageSize || 20;
+    function load(first) {
+      if (first === true) page = 1;
+      var query = new URLSearchParams({ page_size: size, page: page }), given = filters();
+      Object.keys(given).forEach(function (name) { if (given[name] !== "" && given[name] != null) query.set(name, given[name]); });
+      $("list-error").hidden = true;
+      return api("GET", (typeof path === "function" ? path() : path) + "?" + query.toString())
+        .then(function (data) {
+          var list = $(listId), start = (page - 1) * size + 1;
+          list.textContent = "";
+          data.items.forEach(function (item) { list.appendChild(render(item)); });
+          $("summary").textContent = data.total ? "共 " + data.total + " " + noun + "，第 " + start + "–" +
+            (start + data.items.length - 1) + " " + noun.charAt(0) : "没有符合条件的" + noun.slice(1) + "。";
+          $("previous").disabled = page <= 1;
+          $("next").disabled = page * size >= data.total;
+        }, function (error) {
+          $("list-error").textContent = explain(error);
+          $("list-error").hidden = false;
+        });
+    }
+    $("previous").addEventListener("click", function () { page -= 1; load(); });
+    $("next").addEventListener("click", function () { page += 1; load(); });
+    return load;
+  }
+
   /** What a person is told of an ApiError, in Chinese where the status says enough. */
   function explain(error) {
     if (error.status === 403) return "您的访问令牌无权进行此操作（需要本辖区联络员或管理员令牌）。" + suffix(error);
@@ -346,7 +459,8 @@
 
   var Office = window.Office = {
     $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
-    addRow: addRow, readRows: readRows, explain: explain,
+    addRow: addRow, readRows: readRows, explain: explain, field: field, dateField: dateField, readFields: readFields,
+    facts: facts, steps: steps, pagedList: pagedList,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
     terms: null, regions: {}
   };

@@ -9,8 +9,7 @@
   "use strict";
 
   var O = window.Office, $ = O.$, h = O.h;
-  var PAGE_SIZE = 20;
-  var page = 1, total = 0, organs = null;
+  var organs = null;
   var HISTORY = {
     raised: "登记", referred: "交办", returned: "退回", progressed: "办理进展", extended: "承诺办结期限",
     reported_done: "办结", closed: "回访满意，销号", reopened: "回访不满意，复号"
@@ -36,28 +35,15 @@
   var serial = 0;
 
   function field(spec, problem) {
-    var id = "s" + (++serial), name = spec[0], kind = spec[2], input;
-    var wrap = function (control) {
-      return h("div", { class: kind === "check" ? "field check" : "field", "data-field": name },
-               kind === "check" ? [control, h("label", { for: id }, spec[1])] : [h("label", { for: id }, spec[1]), control],
-               h("p", { class: "field-error", hidden: true }));
-    };
-    if (kind === "satisfied") {
-      var yes = "y" + id, no = "n" + id;
-      return h("fieldset", { class: "field", "data-field": name }, h("legend", {}, spec[1]),
-        h("div", { class: "choice" }, h("input", { type: "radio", name: id, id: yes, value: "true", "data-name": name }),
-          h("label", { for: yes }, "满意（销号）")),
-        h("div", { class: "choice" }, h("input", { type: "radio", name: id, id: no, value: "false", "data-name": name }),
-          h("label", { for: no }, "不满意（复号，继续办理）")),
-        h("p", { class: "field-error", hidden: true }));
-    }
-    if (kind === "unit") return unitFields(problem);
-    if (kind === "textarea") input = h("textarea", { id: id, rows: 3, maxlength: spec[3] });
-    else if (kind === "date") input = h("input", { id: id, type: "date" });
-    else if (kind === "check") input = h("input", { id: id, type: "checkbox" });
-    else input = h("input", { id: id, type: "text", maxlength: spec[3] });
-    input.setAttribute("data-name", name);
-    return wrap(input);
+    if (spec[2] === "unit") return unitFields(problem);
+    if (spec[2] !== "satisfied") return O.field(spec);
+    var id = "s" + (++serial), yes = "y" + id, no = "n" + id, name = spec[0];
+    return h("fieldset", { class: "field", "data-field": name }, h("legend", {}, spec[1]),
+      h("div", { class: "choice" }, h("input", { type: "radio", name: id, id: yes, value: "true", "data-name": name }),
+        h("label", { for: yes }, "满意（销号）")),
+      h("div", { class: "choice" }, h("input", { type: "radio", name: id, id: no, value: "false", "data-name": name }),
+        h("label", { for: no }, "不满意（复号，继续办理）")),
+      h("p", { class: "field-error", hidden: true }));
   }
 
   /** The responsible unit: chosen among the organs where the service keeps them (visits), else
@@ -84,31 +70,17 @@
         h("p", { class: "field-error", hidden: true })));
   }
 
-  /** The day the step was taken: today unless the office records it afterwards. */
-  function when() {
-    var wrap = field(["on", "办理日期", "date"]);
-    var input = wrap.querySelector("input");
-    input.value = input.max = O.today();
-    return wrap;
-  }
-
-  /** A step's body from its form: empty optional texts left out, the version it was shown at. */
+  /** A step's body from its form: empty optional texts left out, the version it was shown at; a
+   *  unit chosen from the list is sent with its name. */
   function read(form, problem) {
-    var out = { version: problem.version };
-    form.querySelectorAll("[data-name]").forEach(function (input) {
-      var name = input.getAttribute("data-name");
-      if (input.type === "checkbox") out[name] = input.checked;
-      else if (input.type === "radio") { if (input.checked) out[name] = input.value === "true"; }
-      else if (input.value.trim()) out[name] = input.value.trim();
-      if (input.tagName === "SELECT" && name === "unit_id" && input.value) {
-        out.unit_name = input.options[input.selectedIndex].textContent;
-      }
-    });
+    var out = O.readFields(form, { version: problem.version });
+    var unit = form.querySelector("select[data-name=unit_id]");
+    if (unit && unit.value) out.unit_name = unit.options[unit.selectedIndex].textContent;
     return out;
   }
 
   function stepForm(step, problem, card) {
-    return O.stepForm(step.name, [step.fields.map(function (f) { return field(f, problem); }), when()],
+    return O.stepForm(step.name, [step.fields.map(function (f) { return field(f, problem); }), O.dateField()],
       "problems/" + encodeURIComponent(problem.id) + "/" + step.path,
       function (form) { return read(form, problem); },
       function (changed) { card.replaceWith(render(changed, step.name + "已保存。")); });
@@ -124,25 +96,17 @@
     if (p.promised_date) facts.push(["承诺办结", p.promised_date]);
     if (p.measures) facts.push(["整改措施", p.measures]);
     if (p.reopen_count) facts.push(["复号次数", String(p.reopen_count)]);
-    var steps = h("div", { class: "actions" });
-    var forms = h("div", {});
-    STEPS.forEach(function (step) {
-      if (step.when.indexOf(p.status) < 0 || (step.longTerm && !p.long_term)) return;
-      steps.appendChild(h("button", { type: "button", class: "button ghost", onclick: function () {
-        forms.textContent = "";
-        var form = stepForm(step, p, card);
-        forms.appendChild(form);
-        form.querySelector("input, select, textarea").focus();
-      } }, step.name));
-    });
-    append(card, [
+    var steps = O.steps(STEPS.filter(function (step) {
+      return step.when.indexOf(p.status) >= 0 && (!step.longTerm || p.long_term);
+    }).map(function (step) { return [step.name, function () { return stepForm(step, p, card); }]; }));
+    window.Pages.append(card, [
       h("div", { class: "problem-head" },
         h("h2", {}, (p.number || p.id) + " · " + (t.problem_statuses[p.status] || p.status)),
         p.overdue ? h("span", { class: "badge overdue" }, "逾期") : null),
       h("p", { class: "description" }, p.description),
-      h("dl", { class: "facts" }, facts.map(function (f) { return [h("dt", {}, f[0]), h("dd", {}, f[1])]; })),
+      O.facts(facts),
       saved ? h("p", { class: "notice ok", role: "status" }, saved) : null,
-      steps.children.length ? steps : null, forms,
+      steps[0], steps[1],
       h("details", {}, h("summary", {}, "办理记录（" + p.history.length + "）"),
         h("ol", { class: "history" }, p.history.map(function (e) {
           var said = [e.unit, e.deadline && "期限 " + e.deadline, e.promised_date && "承诺 " + e.promised_date,
@@ -153,39 +117,15 @@
     return card;
   }
 
-  function append(el, children) {
-    children.forEach(function (c) { if (c) el.appendChild(c); });
-  }
-
-  function load() {
-    var query = "problems?page_size=" + PAGE_SIZE + "&page=" + page;
-    ["status", "category"].forEach(function (name) {
-      if ($(name).value) query += "&" + name + "=" + encodeURIComponent($(name).value);
-    });
-    if ($("overdue").checked) query += "&overdue=true";
-    $("list-error").hidden = true;
-    return O.api("GET", query).then(function (data) {
-      total = data.total;
-      var list = $("problems");
-      list.textContent = "";
-      data.items.forEach(function (p) { list.appendChild(render(p)); });
-      var first = (page - 1) * PAGE_SIZE + 1;
-      $("summary").textContent = total ? "共 " + total + " 个问题，第 " + first + "–" + (first + data.items.length - 1) + " 个"
-        : "没有符合条件的问题。";
-      $("previous").disabled = page <= 1;
-      $("next").disabled = page * PAGE_SIZE >= total;
-    }, function (error) {
-      $("list-error").textContent = O.explain(error);
-      $("list-error").hidden = false;
-    });
-  }
+  var load = null;  // (set by start: the list's current page shown again, or its first)
 
   function start() {
     O.options($("status"), O.terms.problem_statuses, "全部");
     O.options($("category"), O.terms.problem_categories, "全部");
-    $("filters").addEventListener("submit", function (event) { event.preventDefault(); page = 1; load(); });
-    $("previous").addEventListener("click", function () { page -= 1; load(); });
-    $("next").addEventListener("click", function () { page += 1; load(); });
+    load = O.pagedList("problems", "problems", function () {
+      return { status: $("status").value, category: $("category").value, overdue: $("overdue").checked ? "true" : "" };
+    }, render, "个问题");
+    $("filters").addEventListener("submit", function (event) { event.preventDefault(); load(true); });
     var units = O.terms.organs ? O.organs().then(function (list) { organs = list; }, function () { organs = null; })
       : Promise.resolve();
     units.then(load);
