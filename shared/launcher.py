@@ -114,6 +114,9 @@ class Launcher:
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
         print(f"  log a visit          {self.url('visits')}/office/visit")
         print(f"  research reports     {self.url('visits')}/office/reports")
+        print(f"  construction points  {self.url('visits')}/office/points (三个一)")
+        print(f"  pairings             {self.url('visits')}/office/pairings")
+        print(f"  good practices       {self.url('visits')}/office/practices")
         print(f"  paper questionnaires {self.url('appraisal')}/office/paper")
         print(f"  online opinions      {self.url('appraisal')}/office/opinions")
         print(f"  problem ledger       {self.url('visits')}/office/problems (visits), "

@@ -15,7 +15,8 @@ from tests.reliability.support import CITY
 PAGES = {
     "reporting": (reporting_app, ["/dashboard/", "/docs"]),
     "appraisal": (appraisal_app, ["/answer", "/public/", "/office/paper", "/office/opinions", "/office/problems", "/docs"]),
-    "visits": (visits_app, ["/office/visit", "/office/reports", "/office/problems", "/docs"]),
+    "visits": (visits_app, ["/office/visit", "/office/reports", "/office/points", "/office/pairings", "/office/practices",
+                            "/office/problems", "/docs"]),
 }
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 EVENT_HANDLER = re.compile(rb"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)

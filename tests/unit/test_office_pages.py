@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from shared.contracts.appraisal import OPINION_FLAGS, RESPONDENT_CATEGORIES
-from shared.contracts.visits import ACTIVITIES, PLACE_TYPES
+from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES
 from shared.web import office
@@ -20,10 +20,14 @@ def client(*pages: str):
     return app.test_client()
 
 
+VISITS = ("visit", "reports", "points", "pairings", "practices", "problems")
+APPRAISAL = ("paper", "opinions", "problems")
+
+
 def test_a_service_serves_its_pages_and_no_other():
-    visits, appraisal = client("visit", "reports", "problems"), client("paper", "opinions", "problems")
-    for http, served in ((visits, ("visit", "reports", "problems")), (appraisal, ("paper", "opinions", "problems"))):
-        for name in ("visit", "reports", "paper", "opinions", "problems"):
+    visits, appraisal = client(*VISITS), client(*APPRAISAL)
+    for http, served in ((visits, VISITS), (appraisal, APPRAISAL)):
+        for name in office.PAGE_NAMES:
             answer = http.get(f"/office/{name}")
             assert answer.status_code == (200 if name in served else 404), name
             if name in served:
@@ -32,19 +36,21 @@ def test_a_service_serves_its_pages_and_no_other():
                 assert [link.decode() for link in links] == list(served), name  # the menu: this service's pages
     assert visits.get("/office/").headers["Location"].endswith("/office/visit")
     assert appraisal.get("/office/").headers["Location"].endswith("/office/paper")
-    assert visits.get("/office/assets/visit.js").status_code == 200
+    for name in VISITS:
+        assert visits.get(f"/office/assets/{name}.js").status_code == 200
 
 
 def test_the_pages_name_every_code_the_api_accepts():
-    terms = client("paper", "opinions", "problems").get("/office/terms.json").get_json()
+    terms = client(*APPRAISAL).get("/office/terms.json").get_json()
     assert terms["organs"] is False
     assert (terms["place_types"], terms["activities"], terms["problem_categories"], terms["respondent_categories"],
             terms["opinion_flags"]) == (PLACE_TYPES, ACTIVITIES, CATEGORIES, RESPONDENT_CATEGORIES, OPINION_FLAGS)
+    assert (terms["pairing_kinds"], terms["publish_channels"]) == (PAIRING_KINDS, PUBLISH_CHANNELS)
     assert set(terms["problem_statuses"]) == set(STATUSES)
     assert set(terms["problem_sources"]) == set(SOURCES)
     regions = {r["code"]: r for r in terms["regions"]}
     assert regions["360702"] == {"code": "360702", "name": "章贡区", "tier": "county", "parent": "360700"}
-    assert client("visit", "reports", "problems").get("/office/terms.json").get_json()["organs"] is True
+    assert client(*VISITS).get("/office/terms.json").get_json()["organs"] is True
 
 
 def test_an_unknown_page_is_a_mistake_at_start():

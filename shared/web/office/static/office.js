@@ -148,10 +148,7 @@
   /** The organs of the jurisdiction; into `select` too when given, after a prompt to choose. */
   function organs(select) {
     return all("organs").then(function (list) {
-      if (select) {
-        select.appendChild(h("option", { value: "" }, list.length ? "请选择单位" : "本辖区尚无登记的单位"));
-        list.forEach(function (o) { select.appendChild(h("option", { value: o.id }, o.name)); });
-      }
+      if (select) choices(select, list, list.length ? "请选择单位" : "本辖区尚无登记的单位");
       return list;
     });
   }
@@ -261,34 +258,88 @@
     return [list.length ? buttons : null, forms];
   }
 
-  /** The list of the page's paged_list (macro): `path` of the list (or a function giving it),
-   *  `filters()` its query ({name: value}, empty values left out), `render(item)` a card, `noun`
-   *  what is counted with its measure word ("个问题": "共 12 个问题，第 1–12 个"). Returns
-   *  `load(first)`, which shows the page (the first page when `first`). */
-  function pagedList(listId, path, filters, render, noun, pageSize) {
-    var page = 1, size = pageSize || 20;
+  /** The list of the page's paged_list (macro), shown a page at a time. `list`: the element's id;
+   *  `path`: the API's list (or a function giving it); `filters()`: its query ({name: value}, empty
+   *  values left out); `render(item)`: a card; `noun`: what is counted with its measure word
+   *  ("个问题": "共 12 个问题，第 1–12 个"); `prepare(items)`, if given: a promise of what the cards
+   *  need beyond the items (names to look up). Returns `load(first)`, which shows the page (the
+   *  first page when `first`). */
+  function pagedList(options) {
+    var page = 1, size = 20, path = options.path;
     function load(first) {
       if (first === true) page = 1;
-      var query = new URLSearchParams({ page_size: size, page: page }), given = filters();
+      var query = new URLSearchParams({ page_size: size, page: page }), given = options.filters();
       Object.keys(given).forEach(function (name) { if (given[name] !== "" && given[name] != null) query.set(name, given[name]); });
       $("list-error").hidden = true;
       return api("GET", (typeof path === "function" ? path() : path) + "?" + query.toString())
         .then(function (data) {
-          var list = $(listId), start = (page - 1) * size + 1;
+          return options.prepare ? options.prepare(data.items).then(function () { return data; }) : data;
+        })
+        .then(function (data) {
+          var list = $(options.list), start = (page - 1) * size + 1, noun = options.noun;
           list.textContent = "";
-          data.items.forEach(function (item) { list.appendChild(render(item)); });
+          data.items.forEach(function (item) { list.appendChild(options.render(item)); });
           $("summary").textContent = data.total ? "共 " + data.total + " " + noun + "，第 " + start + "–" +
             (start + data.items.length - 1) + " " + noun.charAt(0) : "没有符合条件的" + noun.slice(1) + "。";
           $("previous").disabled = page <= 1;
           $("next").disabled = page * size >= data.total;
-        }, function (error) {
-          $("list-error").textContent = explain(error);
-          $("list-error").hidden = false;
-        });
+        }, listError);
     }
     $("previous").addEventListener("click", function () { page -= 1; load(); });
     $("next").addEventListener("click", function () { page += 1; load(); });
     return load;
+  }
+
+  /** An ApiError of reading the page's list (or what its forms need), shown above the list. */
+  function listError(error) {
+    $("list-error").textContent = explain(error);
+    $("list-error").hidden = false;
+  }
+
+  /** A page's form that records something new: its fields (data-name) POSTed to `path`, under one
+   *  Idempotency-Key while the body stays the same. What the API refuses is shown in the form's
+   *  `<id>-error` box and beside the fields; an answer goes to `done(answer)`, whose text is shown
+   *  in `<id>-done`, and the form is ready for the next. The form's id is `<id>-form`. */
+  function recordForm(id, path, done) {
+    var form = $(id + "-form"), keyOf = window.Pages.submissionKeys();
+    var button = form.querySelector("button[type=submit]");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = readFields(form);
+      button.disabled = true;
+      $(id + "-done").hidden = true;
+      api("POST", path, body, keyOf(body)).then(function (answer) {
+        keyOf.forget();
+        clearErrors(form);
+        $(id + "-error").hidden = true;
+        $(id + "-done").textContent = done(answer);
+        $(id + "-done").hidden = false;
+      }, function (error) {
+        showError($(id + "-error"), form, error);
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
+  /** An amount of yuan as the API writes it ("12000.50"), for reading: "¥12,000.50". */
+  function yuan(amount) {
+    var parts = String(amount).split(".");
+    return "¥" + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (parts.length > 1 ? "." + parts[1] : "");
+  }
+
+  /** `select` filled with `records` ({id, name}) after `blank`. */
+  function choices(select, records, blank) {
+    select.textContent = "";
+    select.appendChild(h("option", { value: "" }, blank));
+    records.forEach(function (r) { select.appendChild(h("option", { value: r.id }, r.name)); });
+    return select;
+  }
+
+  /** The regions of the caller's jurisdiction into `select`, the caller's own chosen. */
+  function regionChoices(select, claims) {
+    select.textContent = "";
+    jurisdiction(claims.region || "").forEach(function (r) {
+      select.appendChild(h("option", { value: r.code, selected: r.code === claims.region }, r.name + "（" + r.code + "）"));
+    });
   }
 
   /** What a person is told of an ApiError, in Chinese where the status says enough. */
@@ -338,7 +389,26 @@
     [/^The promised date is in the past\.$/, "承诺日期不能早于今天。"],
     [/^Say why the person is not satisfied\.$/, "不满意时请填写回访意见。"],
     [/^Cannot .+ a problem that is \w+ \((.+)\)\.$/, "该问题当前为“$1”，不能进行这一步；请刷新后再办理。"],
-    [/^The date is before the problem's last step \((.+)\)\.$/, "日期不能早于上一步（$1）。"]
+    [/^The date is before the problem's last step \((.+)\)\.$/, "日期不能早于上一步（$1）。"],
+    [/^Must be more than 0\.$/, "应大于 0。"],
+    [/^Unknown region code /, "请从列表中选择地区。"],
+    [/^The date is before the point was registered \((.+)\)\.$/, "日期不能早于建设点登记日期（$1）。"],
+    [/^(.+) is already an instructor of this point\.$/, "$1 已是该建设点的党建工作指导员。"],
+    [/^Name the instructor, or give the cadre sent\.$/, "请选择选派的干部，或填写指导员姓名。"],
+    [/^The end is before the start\.$/, "计划结束日期不能早于开始日期。"],
+    [/^(\d+) days on site do not fit in (\d+) days\.$/, "要求驻点 $1 天，超过了结对期限（共 $2 天）。"],
+    [/^The date lies outside the pairing \((.+) to (.+)\)\.$/, "日期应在结对期限（$1 至 $2）之内。"],
+    [/^Only (\d+) days have passed since the start by (.+); (\d+) are already logged\.$/,
+     "从开始到 $2 只有 $1 天，已记录驻点 $3 天。"],
+    [/^A pairing cannot end before it starts \((.+)\)\.$/, "结束日期不能早于开始日期（$1）。"],
+    [/^The pairing has ended\.$/, "该结对已结束。"],
+    [/^A cadre pairing names its cadre; /, "干部结对请选择结对干部；机关党组织结对不选干部。"],
+    [/^A pairing with a construction point names the point; /, "结对新农村建设点请选择建设点；其他类型不选建设点。"],
+    [/^The cadre belongs to organ /, "该干部不属于所选单位。"],
+    [/^Name the organ whose party organisation pairs\.$/, "请选择结对单位。"],
+    [/^The region is not the construction point's\.$/, "所在地区应为建设点所在地区。"],
+    [/^The practice has already been \w+\.$/, "该经验做法已处理过；请刷新后查看。"],
+    [/^The decision date is before the submission\.$/, "决定日期不能早于报送日期。"]
   ];
 
   /** A message of the API as a person reads it; `list` when the field is a list (a group of choices). */
@@ -400,7 +470,7 @@
 
   // --- sign-in -----------------------------------------------------------------------------------
 
-  var started = null;
+  var started = null, begun = false;
 
   function signOut(message) {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -416,12 +486,19 @@
 
   function signedIn() {
     var c = claims(token()) || {};
+    // A page starts once. Signed in again as the same office and role (a token expired while a
+    // form was being filled in), it goes on where it was, the form as filled; as another, its
+    // lists and forms (which hang on the jurisdiction and role) start afresh.
+    if (begun && (c.region !== begun.region || c.role !== begun.role)) { window.location.reload(); return; }
     var region = (Office.regions[c.region] || {}).name || c.region || "";
     $("who-text").textContent = region + " · " + (ROLE_NAMES[c.role] || c.role || "");
     $("who").hidden = false;
     $("sign-in").hidden = true;
     $("work").hidden = false;
-    started(c);
+    if (!begun) {
+      begun = c;
+      started(c);
+    }
   }
 
   /** Boots the page: loads the code tables, then asks for a token (or uses the tab's), then calls
@@ -460,7 +537,8 @@
   var Office = window.Office = {
     $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
     addRow: addRow, readRows: readRows, explain: explain, field: field, dateField: dateField, readFields: readFields,
-    facts: facts, steps: steps, pagedList: pagedList,
+    facts: facts, steps: steps, pagedList: pagedList, recordForm: recordForm, yuan: yuan, choices: choices,
+    regionChoices: regionChoices, listError: listError,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
     terms: null, regions: {}
   };

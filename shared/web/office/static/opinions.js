@@ -44,12 +44,7 @@
         onLedger = {};
         answers[1].forEach(function (p) { if (p.source_ref) onLedger[p.source_ref] = p; });
         return load(true);
-      }, showError);
-  }
-
-  function showError(error) {
-    $("list-error").textContent = O.explain(error);
-    $("list-error").hidden = false;
+      }, O.listError);
   }
 
   // --- one opinion -------------------------------------------------------------------------------
@@ -102,14 +97,14 @@
 
   function start() {
     $("campaign").addEventListener("change", chooseCampaign);
-    load = O.pagedList("opinions", function () {
+    load = O.pagedList({ list: "opinions", render: render, noun: "条意见", path: function () {
       return "campaigns/" + encodeURIComponent($("campaign").value) + "/opinions";
-    }, function () {
+    }, filters: function () {
       return { organ_id: $("organ").value, flagged: $("flagged").checked ? "true" : "",
                hidden: $("with-hidden").checked ? "" : "false" };
-    }, render, "条意见");
+    } });
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); load(true); });
-    loadCampaigns().catch(showError);
+    loadCampaigns().catch(O.listError);
   }
 
   O.boot(start);

@@ -122,9 +122,9 @@
   function start() {
     O.options($("status"), O.terms.problem_statuses, "全部");
     O.options($("category"), O.terms.problem_categories, "全部");
-    load = O.pagedList("problems", "problems", function () {
+    load = O.pagedList({ list: "problems", path: "problems", render: render, noun: "个问题", filters: function () {
       return { status: $("status").value, category: $("category").value, overdue: $("overdue").checked ? "true" : "" };
-    }, render, "个问题");
+    } });
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); load(true); });
     var units = O.terms.organs ? O.organs().then(function (list) { organs = list; }, function () { organs = null; })
       : Promise.resolve();
