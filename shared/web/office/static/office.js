@@ -89,7 +89,8 @@
   /** A row added to the repeatable list of `fieldset` (its data-list names the list as the API
    *  does), with `fields`: [name ("" for a list of plain values), label, kind, and the text's
    *  length for "text" and "textarea"; for "select" the options, {code: name} or the name of a
-   *  table of /office/terms.json]; and a remove button. The row's first field gets the focus. */
+   *  table of /office/terms.json]; and a remove button. The row's first field gets the focus; the
+   *  row is returned. */
   function addRow(fieldset, fields) {
     var row = h("div", { class: "item" });
     fields.forEach(function (f) {
@@ -118,6 +119,7 @@
     fieldset.querySelector(".rows").appendChild(row);
     renumber(fieldset);
     row.querySelector("input, select, textarea").focus();
+    return row;
   }
 
   /** data-field paths follow the rows' order, as the API's error fields do ("funds.1.amount_yuan"). */
@@ -131,6 +133,14 @@
       });
       row.querySelector(".remove").setAttribute("aria-label", "删除第" + (i + 1) + "项");
     });
+  }
+
+  /** A number input's value as the API wants it: a number when it is one, else the text as typed
+   *  (the API then says what is wrong with it, beside the field). What the browser could not read
+   *  as a number at all (its value is then empty) is sent as such ("?"), not as nothing. */
+  function number(text, input) {
+    if (input && input.validity && input.validity.badInput) return "?";
+    return /^\d+$/.test(text) ? parseInt(text, 10) : text;
   }
 
   /** Each row's values by field name, trimmed; what a number field could not read is "?" (the API
@@ -536,7 +546,7 @@
 
   var Office = window.Office = {
     $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
-    addRow: addRow, readRows: readRows, explain: explain, field: field, dateField: dateField, readFields: readFields,
+    addRow: addRow, readRows: readRows, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
     facts: facts, steps: steps, pagedList: pagedList, recordForm: recordForm, yuan: yuan, choices: choices,
     regionChoices: regionChoices, listError: listError,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,

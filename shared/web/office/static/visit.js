@@ -31,7 +31,7 @@
     items: {
       activity: "deliver_service",
       fields: [["name", "物资名称", "text", 200], ["count", "数量", "number"]],
-      read: function (v) { return { name: v.name, count: number(v.count) }; }
+      read: function (v) { return { name: v.name, count: O.number(v.count) }; }
     },
     services: {
       activity: "deliver_service",
@@ -41,17 +41,9 @@
     policy_sessions: {
       activity: "deliver_policy",
       fields: [["topic", "宣讲主题", "text", 200], ["attendance", "听众（人）", "number"]],
-      read: function (v) { return { topic: v.topic, attendance: number(v.attendance) }; }
+      read: function (v) { return { topic: v.topic, attendance: O.number(v.attendance) }; }
     }
   };
-
-  /** A number input's value as the API wants it: a number when it is one, else the text as typed
-   *  (the API then says what is wrong with it, beside the field). What the browser could not read
-   *  as a number at all (its value is then empty) is sent as such, not as nothing. */
-  function number(text, input) {
-    if (input && input.validity && input.validity.badInput) return "?";
-    return /^\d+$/.test(text) ? parseInt(text, 10) : text;
-  }
 
   function addRow(fieldset) {
     var spec = LISTS[fieldset.getAttribute("data-list")];
@@ -106,8 +98,8 @@
       place_type: $("place_type").value,
       place_name: $("place_name").value.trim(),
       activities: activities,
-      people_reached: number($("people_reached").value.trim() || "0", $("people_reached")),
-      households_reached: number($("households_reached").value.trim() || "0", $("households_reached"))
+      people_reached: O.number($("people_reached").value.trim() || "0", $("people_reached")),
+      households_reached: O.number($("households_reached").value.trim() || "0", $("households_reached"))
     };
     var notes = $("notes").value.trim();
     if (notes) out.notes = notes;
