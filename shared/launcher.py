@@ -119,6 +119,7 @@ class Launcher:
         print(f"  good practices       {self.url('visits')}/office/practices")
         print(f"  paper questionnaires {self.url('appraisal')}/office/paper")
         print(f"  online opinions      {self.url('appraisal')}/office/opinions")
+        print(f"  campaigns            {self.url('appraisal')}/office/campaigns (drafting, invitation codes)")
         print(f"  problem ledger       {self.url('visits')}/office/problems (visits), "
               f"{self.url('appraisal')}/office/problems (appraisal)")
         print(f"  citizens' opinions   {self.url('appraisal')}/public/")

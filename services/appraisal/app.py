@@ -32,7 +32,7 @@ def create_app(settings: config.Settings | None = None):
     # A problem registered through the generic /problems endpoint comes from the questionnaires;
     # opinions become problems through /opinions/<id>/problem (source "opinion").
     app = build_app(ctx, TITLE, DESCRIPTION, [r.blueprint() for r in RESOURCES], problem_source="questionnaire",
-                    office_pages=("paper", "opinions", "problems"))
+                    office_pages=("paper", "opinions", "campaigns", "problems"))
     # The citizens' pages (/answer, /public/): plain Flask, so they stay out of the OpenAPI document.
     app.register_blueprint(web.blueprint())
     return app

@@ -228,7 +228,7 @@ def test_the_appraisal_ledger_page_takes_the_responsible_unit_typed_in(service, 
     problem = service.office.call("POST", "/problems", expect=201,
                                   json={"category": "service", "description": "办事窗口排长队", "region": REGION}).json()
     sign_in(page, service.url + "/office/problems", CLERK)
-    expect(page.locator("nav.pages a")).to_have_text(["纸质问卷录入", "网上意见处理", "问题台账"])  # no visits here
+    expect(page.locator("nav.pages a")).to_have_text(["纸质问卷录入", "网上意见处理", "评议活动", "问题台账"])  # no visits here
     card = page.locator(f"#problem-{problem['id']}")
     card.locator(".actions button", has_text="交办").click()
     card.locator("input[data-name=unit_id]").fill("tax")

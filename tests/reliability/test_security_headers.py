@@ -14,7 +14,8 @@ from tests.reliability.support import CITY
 
 PAGES = {
     "reporting": (reporting_app, ["/dashboard/", "/docs"]),
-    "appraisal": (appraisal_app, ["/answer", "/public/", "/office/paper", "/office/opinions", "/office/problems", "/docs"]),
+    "appraisal": (appraisal_app, ["/answer", "/public/", "/office/paper", "/office/opinions", "/office/campaigns",
+                                  "/office/problems", "/docs"]),
     "visits": (visits_app, ["/office/visit", "/office/reports", "/office/points", "/office/pairings", "/office/practices",
                             "/office/problems", "/docs"]),
 }

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from shared.contracts.appraisal import OPINION_FLAGS, RESPONDENT_CATEGORIES
+from shared.contracts.appraisal import CAMPAIGN_STATUSES, OPINION_FLAGS, ORGAN_CATEGORIES, RESPONDENT_CATEGORIES
 from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES
@@ -21,7 +21,7 @@ def client(*pages: str):
 
 
 VISITS = ("visit", "reports", "points", "pairings", "practices", "problems")
-APPRAISAL = ("paper", "opinions", "problems")
+APPRAISAL = ("paper", "opinions", "campaigns", "problems")
 
 
 def test_a_service_serves_its_pages_and_no_other():
@@ -46,6 +46,7 @@ def test_the_pages_name_every_code_the_api_accepts():
     assert (terms["place_types"], terms["activities"], terms["problem_categories"], terms["respondent_categories"],
             terms["opinion_flags"]) == (PLACE_TYPES, ACTIVITIES, CATEGORIES, RESPONDENT_CATEGORIES, OPINION_FLAGS)
     assert (terms["pairing_kinds"], terms["publish_channels"]) == (PAIRING_KINDS, PUBLISH_CHANNELS)
+    assert (terms["organ_categories"], terms["campaign_statuses"]) == (ORGAN_CATEGORIES, CAMPAIGN_STATUSES)
     assert set(terms["problem_statuses"]) == set(STATUSES)
     assert set(terms["problem_sources"]) == set(SOURCES)
     regions = {r["code"]: r for r in terms["regions"]}

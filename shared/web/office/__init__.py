@@ -14,6 +14,10 @@
   an open campaign, its organs × the five dimensions as a grid, opinions, one form after another;
 - `/office/opinions` (appraisal service) — the online opinions of a campaign: each registered on
   the problem ledger (and assigned to its organ at once, if wished), or hidden if abusive;
+- `/office/campaigns` (appraisal service) — appraisal campaigns, the working committee's side:
+  drafted (target organs, respondent categories and quotas, copied from an earlier campaign if
+  wished) and amended, opened, sealed, closed; invitation codes issued and downloaded (CSV, or a
+  sheet with QR codes to print), paper batches recorded;
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
   and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访.
 
@@ -23,8 +27,8 @@ citizens' pages share), no inline script or style (the services' Content-Securit
 none); the pages share one layout, with links to the pages this
 service serves. The page asks for the office token once and keeps it in the tab's
 sessionStorage, like the dashboard. `/office/terms.json` gives the pages the Chinese names of
-the codes they show (place types, activities, pairing kinds, publishing channels, respondent and
-problem categories, statuses, channels, opinion flags, regions), from the same tables the services validate against, so no
+the codes they show (place types, activities, pairing kinds, publishing channels, organ, respondent
+and problem categories, statuses, channels, opinion flags, regions), from the same tables the services validate against, so no
 list is written twice.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
 """
@@ -35,7 +39,8 @@ from typing import Sequence
 
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, url_for
 
-from shared.contracts.appraisal import CHANNELS, OPINION_FLAGS, RESPONDENT_CATEGORIES
+from shared.contracts.appraisal import (CAMPAIGN_STATUSES, CHANNELS, OPINION_FLAGS, ORGAN_CATEGORIES,
+                                        RESPONDENT_CATEGORIES)
 from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS
 from shared.ledger.events import CATEGORIES
 from shared.ledger.problem import STATUS_NAMES
@@ -44,7 +49,7 @@ from shared.regions import default_regions
 HERE = Path(__file__).resolve().parent
 PAGE_NAMES = {  # in the pages' menu order
     "visit": "记录走访", "reports": "调研报告", "points": "建设点三个一", "pairings": "结对帮扶", "practices": "经验做法",
-    "paper": "纸质问卷录入", "opinions": "网上意见处理", "problems": "问题台账",
+    "paper": "纸质问卷录入", "opinions": "网上意见处理", "campaigns": "评议活动", "problems": "问题台账",
 }
 SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}
 
@@ -54,6 +59,7 @@ def terms(pages: Sequence[str]) -> dict:
     return {
         "place_types": PLACE_TYPES, "activities": ACTIVITIES, "pairing_kinds": PAIRING_KINDS,
         "publish_channels": PUBLISH_CHANNELS, "respondent_categories": RESPONDENT_CATEGORIES,
+        "organ_categories": ORGAN_CATEGORIES, "campaign_statuses": CAMPAIGN_STATUSES,
         "channels": CHANNELS, "opinion_flags": OPINION_FLAGS,
         "problem_categories": CATEGORIES, "problem_sources": SOURCE_NAMES, "problem_statuses": STATUS_NAMES,
         # The service keeps organs (and so can offer them as responsible units) where it logs visits.

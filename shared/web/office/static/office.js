@@ -253,14 +253,16 @@
       .map(function (f) { return [h("dt", {}, f[0]), h("dd", {}, String(f[1]))]; }));
   }
 
-  /** The buttons of a record's steps ([name, make() → the step's form]) and where their forms
-   *  open, one at a time: [buttons, forms] (buttons null when there are none). */
+  /** The buttons of a record's steps ([name, make() → the step's form, or nothing for a step
+   *  done elsewhere]) and where their forms open, one at a time: [buttons, forms] (buttons null
+   *  when there are none). */
   function steps(list) {
     var buttons = h("div", { class: "actions" }), forms = h("div", {});
     list.forEach(function (step) {
       buttons.appendChild(h("button", { type: "button", class: "button ghost", onclick: function () {
         forms.textContent = "";
         var form = step[1]();
+        if (!form) return;  // (a step done elsewhere on the page)
         forms.appendChild(form);
         form.querySelector("input, select, textarea").focus();
       } }, step[0]));
@@ -328,6 +330,26 @@
         showError($(id + "-error"), form, error);
       }).then(function () { button.disabled = false; });
     });
+  }
+
+  /** Saves what `path` answers (a file the API gives only with the token: invitation codes) under
+   *  `filename`, as the browser saves a download. */
+  function download(path, filename) {
+    return fetch(apiUrl(path), { headers: { Authorization: "Bearer " + token() } })
+      .catch(function () { throw new ApiError(0, { error: { message: "网络连接失败，请检查网络后重试。" } }); })
+      .then(function (response) {
+        if (!response.ok) {
+          return response.json().catch(function () { return null; }).then(function (data) { throw new ApiError(response.status, data); });
+        }
+        return response.blob();
+      })
+      .then(function (blob) {
+        var url = URL.createObjectURL(blob), link = h("a", { href: url, download: filename, hidden: true });
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+      });
   }
 
   /** An amount of yuan as the API writes it ("12000.50"), for reading: "¥12,000.50". */
@@ -418,7 +440,20 @@
     [/^Name the organ whose party organisation pairs\.$/, "请选择结对单位。"],
     [/^The region is not the construction point's\.$/, "所在地区应为建设点所在地区。"],
     [/^The practice has already been \w+\.$/, "该经验做法已处理过；请刷新后查看。"],
-    [/^The decision date is before the submission\.$/, "决定日期不能早于报送日期。"]
+    [/^The decision date is before the submission\.$/, "决定日期不能早于报送日期。"],
+    [/^String does not match expected pattern\.$/, "格式不正确。"],
+    [/^The campaign ends before it starts\.$/, "结束日期不能早于开始日期。"],
+    [/^Organ .+ is listed twice\.$/, "同一单位只能列一次。"],
+    [/^Organ region .+ is outside the campaign's region .+\.$/, "该单位所在地区不在本辖区内。"],
+    [/^A respondent category is listed twice\.$/, "同一参评人员类别只能列一次。"],
+    [/^Give a weight to every respondent category, or to none\.$/, "权重请全部填写，或都不填。"],
+    [/^The respondent category weights are all zero\.$/, "权重不能全为 0。"],
+    [/^A campaign needs at least one target organ before it opens\.$/, "开始评议前请至少添加一个评议对象。"],
+    [/^A campaign needs at least one respondent category before it opens\.$/, "开始评议前请至少添加一个参评人员类别。"],
+    [/^The campaign's results are already sealed\.$/, "结果已经封存。"],
+    [/^Cannot .+ a campaign that is \w+\.$/, "该评议活动当前的状态不能进行这一步；请刷新后再试。"],
+    [/^Cannot .+: the campaign is closed\.$/, "该评议活动已结束。"],
+    [/^The campaign has no respondent category /, "本活动没有这一参评人员类别。"]
   ];
 
   /** A message of the API as a person reads it; `list` when the field is a list (a group of choices). */
@@ -548,7 +583,7 @@
     $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
     addRow: addRow, readRows: readRows, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
     facts: facts, steps: steps, pagedList: pagedList, recordForm: recordForm, yuan: yuan, choices: choices,
-    regionChoices: regionChoices, listError: listError,
+    regionChoices: regionChoices, listError: listError, download: download,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
     terms: null, regions: {}
   };

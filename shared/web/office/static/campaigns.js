@@ -1,0 +1,258 @@
+/*
+ * 双万 · appraisal campaigns (评议活动), the working committee's side: GET /campaigns of the
+ * jurisdiction, each with its targets, respondent categories and batches; a campaign drafted
+ * (POST /campaigns) or a draft amended (PUT /campaigns/<id>), its targets and respondent
+ * categories copied from an earlier one if wished; opened, sealed and closed (POST
+ * /campaigns/<id>/open, /seal, /close, with the version shown); invitation codes issued and paper
+ * batches recorded (POST /campaigns/<id>/invitation-batches, /paper-batches), and an invitation
+ * batch's codes downloaded as CSV or as a sheet to print (GET /batches/<id>/invitations.csv, .html).
+ * The questionnaire and the scoring keep their defaults here (the API changes them).
+ */
+(function () {
+  "use strict";
+
+  var O = window.Office, $ = O.$, h = O.h;
+  var load = null;  // (set by start: the list's current page shown again, or its first)
+  var admin = false, editing = null, known = {};  // the draft being amended; campaigns by id
+  var keyOf = window.Pages.submissionKeys();
+  var TARGET = [["organ_id", "单位编号", "text", 100], ["name", "单位名称", "text", 200],
+                ["category", "序列", "select", "organ_categories"], ["region", "所在地区代码", "text", 6]];
+  var GROUP = [["category", "参评人员类别", "select", "respondent_categories"], ["quota", "计划人数（选填）", "number"],
+               ["weight", "权重（选填）", "number"]];
+  var BATCH_KINDS = { online: "邀请码", paper: "纸质问卷", phone: "电话调查" };
+
+  // --- drafting and amending ------------------------------------------------------------------------
+
+  function rows(list) { return document.querySelector('fieldset[data-list="' + list + '"]'); }
+
+  function fillRows(list, fields, values) {
+    var fieldset = rows(list);
+    fieldset.querySelector(".rows").textContent = "";
+    values.forEach(function (v) {
+      O.addRow(fieldset, fields).querySelectorAll("[data-name]").forEach(function (input) {
+        var value = v[input.getAttribute("data-name")];
+        input.value = value == null ? "" : String(value);
+      });
+    });
+  }
+
+  /** Row values with what is left empty left out (the API then names what is required). */
+  function compact(values) {
+    var out = {};
+    Object.keys(values).forEach(function (k) { if (values[k] !== "") out[k] = values[k]; });
+    return out;
+  }
+
+  function definition() {
+    var body = {
+      targets: O.readRows(rows("targets")).map(compact),
+      respondent_categories: O.readRows(rows("respondent_categories")).map(function (g) {
+        g = compact(g);
+        ["quota", "weight"].forEach(function (k) { if (k in g) g[k] = O.number(g[k]); });
+        return g;
+      })
+    };
+    ["title", "starts_on", "ends_on"].forEach(function (id) { if ($(id).value.trim()) body[id] = $(id).value.trim(); });
+    if (editing) {  // (what the page does not show is sent as it stands, not reset to the defaults)
+      body.version = editing.version;
+      body.scoring = editing.scoring;
+      body.opinion_limits = editing.opinion_limits;
+    }
+    return body;
+  }
+
+  function show(c, copyOnly) {
+    if (!copyOnly) {
+      $("title").value = c.title;
+      $("starts_on").value = c.starts_on || "";
+      $("ends_on").value = c.ends_on || "";
+    }
+    fillRows("targets", TARGET, c.targets);
+    fillRows("respondent_categories", GROUP, c.respondent_categories);
+  }
+
+  function reset() {
+    editing = null;
+    keyOf.forget();
+    ["title", "starts_on", "ends_on"].forEach(function (id) { $(id).value = ""; });
+    fillRows("targets", TARGET, []);
+    fillRows("respondent_categories", GROUP, []);
+    $("copy-from").value = "";
+    $("draft-editing").hidden = $("draft-cancel").hidden = true;
+    $("draft-submit").textContent = "保存草稿";
+    O.clearErrors($("draft-form"));
+    $("draft-error").hidden = true;
+  }
+
+  function amend(c) {
+    reset();
+    editing = c;
+    show(c);
+    $("draft-editing").textContent = "正在修改草稿“" + c.title + "”；保存后替换原来的内容。";
+    $("draft-editing").hidden = $("draft-cancel").hidden = false;
+    $("draft-submit").textContent = "保存修改";
+    $("draft").open = true;
+    $("draft-done").hidden = true;
+    $("title").focus();
+  }
+
+  function submitDraft(event) {
+    event.preventDefault();
+    var body = definition(), button = $("draft-submit"), was = editing;
+    var sent = was ? O.api("PUT", "campaigns/" + encodeURIComponent(was.id), body, keyOf(body))
+                   : O.api("POST", "campaigns", body, keyOf(body));
+    button.disabled = true;
+    $("draft-done").hidden = true;
+    sent.then(function (c) {
+      reset();
+      $("draft-done").textContent = was ? "已保存对“" + c.title + "”的修改。"
+        : "已新建草稿“" + c.title + "”；开始评议前仍可修改。";
+      $("draft-done").hidden = false;
+      return load(true).then(campaignChoices);
+    }, function (error) {
+      O.showError($("draft-error"), $("draft-form"), error);
+    }).then(function () { button.disabled = false; });
+  }
+
+  function campaignChoices() {
+    return O.all("campaigns").then(function (list) {
+      list.forEach(function (c) { known[c.id] = c; });
+      O.choices($("copy-from"), list.map(function (c) { return { id: c.id, name: c.title }; }), "不照抄");
+    });
+  }
+
+  // --- one campaign ----------------------------------------------------------------------------------
+
+  /** The campaign's respondent categories, {code: name}, for a batch's form. */
+  function categoriesOf(c) {
+    var out = {};
+    c.respondent_categories.forEach(function (g) { out[g.category] = O.terms.respondent_categories[g.category] || g.category; });
+    return out;
+  }
+
+  /** A step on the campaign (sent with the version shown), or, with `after`, a batch issued for it
+   *  (`after(batch)` says what was done; the campaign is shown again with its batches open). */
+  function step(name, path, fields, c, card, after) {
+    return O.stepForm(name, fields, "campaigns/" + encodeURIComponent(c.id) + "/" + path,
+      function (form) { return O.readFields(form, after ? {} : { version: c.version }); },
+      function (answer) {
+        if (!after) { card.replaceWith(render(answer, name + "已保存。")); return; }
+        O.api("GET", "campaigns/" + encodeURIComponent(c.id)).then(function (fresh) {
+          card.replaceWith(render(fresh, after(answer), true));
+        }, O.listError);
+      });
+  }
+
+  function steps(c, card) {
+    if (!admin || c.status === "closed") return O.steps([]);
+    var batch = [
+      ["发放邀请码", function () {
+        return step("发放邀请码", "invitation-batches", [h("div", { class: "row" },
+          O.field(["respondent_category", "参评人员类别", "select", categoriesOf(c)]), O.field(["count", "数量", "number"])),
+          O.field(["label", "批次名称（选填，如：章贡区人大代表第一批）", "text", 200]), O.dateField("on", "发放日期")], c, card,
+          function (b) {
+            return "已发放邀请码 " + b.count + " 个（" + (b.label || O.terms.respondent_categories[b.respondent_category]) +
+              "），可在“发放批次”中下载或打印。";
+          });
+      }],
+      ["登记纸质问卷", function () {
+        return step("登记纸质问卷", "paper-batches", [h("div", { class: "row" },
+          O.field(["respondent_category", "参评人员类别", "select", categoriesOf(c)]), O.field(["count", "发放份数", "number"]),
+          O.field(["channel", "方式", "select", { paper: "纸质问卷", phone: "电话调查" }])),
+          O.field(["label", "批次名称（选填）", "text", 200]), O.dateField("on", "发放日期")], c, card, function (b) {
+            return "已登记" + BATCH_KINDS[b.channel] + " " + b.count + " 份，可在“纸质问卷录入”中逐份录入。";
+          });
+      }]
+    ];
+    if (c.status === "draft") {
+      return O.steps([["修改", function () { amend(c); }],  // (in the form above the list)
+                      ["开始评议", function () { return step("开始评议", "open", [O.dateField("on", "开始日期")], c, card); }]]
+        .concat(batch));
+    }
+    return O.steps(batch.concat(c.sealed ? [] : [["封存结果", function () {
+      return step("封存结果", "seal", [O.field(["reason", "理由（选填）", "textarea", 2000]), O.dateField("on", "封存日期")], c, card);
+    }]]).concat([["结束评议", function () { return step("结束评议", "close", [O.dateField("on", "结束日期")], c, card); }]]));
+  }
+
+  /** The campaign's batches into `box`, read afresh each time the fold is opened. */
+  function batchesOf(c, box) {
+    O.api("GET", "campaigns/" + encodeURIComponent(c.id) + "/batches").then(function (answer) {
+      box.textContent = "";
+      if (!answer.items.length) box.appendChild(h("p", { class: "hint" }, "尚未发放。"));
+      box.appendChild(h("ol", { class: "history" }, answer.items.map(function (b) {
+        var item = h("li", {}, b.issued_on + " " + BATCH_KINDS[b.channel] + " · " +
+          (O.terms.respondent_categories[b.respondent_category] || b.respondent_category) + (b.label ? " · " + b.label : "") +
+          "：发放 " + b.count + " 份，收回 " + b.returned + " 份", b.over_returned ? h("span", { class: "badge overdue" }, "收回超过发放") : null);
+        if (b.batch_kind === "invitation" && admin) {
+          item.appendChild(h("div", { class: "actions" },
+            h("button", { type: "button", class: "button ghost", onclick: function () { save(b, "csv", box); } }, "下载邀请码（CSV）"),
+            h("button", { type: "button", class: "button ghost", onclick: function () { save(b, "html", box); } }, "下载打印页")));
+        }
+        return item;
+      })));
+    }, function (error) {
+      box.textContent = "";
+      box.appendChild(h("p", { class: "notice error", role: "alert" }, O.explain(error)));
+    });
+  }
+
+  function save(b, kind, box) {
+    O.download("batches/" + encodeURIComponent(b.id) + "/invitations." + kind, "邀请码-" + (b.label || b.id) + "." + kind)
+      .catch(function (error) { box.appendChild(h("p", { class: "notice error", role: "alert" }, O.explain(error))); });
+  }
+
+  function render(c, saved, batchesOpen) {
+    var t = O.terms, card = h("li", { class: "card problem", id: "campaign-" + c.id });
+    var batches = h("div", {}), fold = h("details", { open: !!batchesOpen }, h("summary", {}, "发放批次"), batches);
+    fold.addEventListener("toggle", function () { if (fold.open) batchesOf(c, batches); });  // (also when made open)
+    var actions = steps(c, card);
+    window.Pages.append(card, [
+      h("div", { class: "problem-head" }, h("h2", {}, c.title),
+        h("span", { class: c.status === "open" ? "badge ok" : "badge plain" }, t.campaign_statuses[c.status] || c.status),
+        c.sealed ? h("span", { class: "badge plain" }, "结果已封存") : null),
+      O.facts([
+        ["地区", (O.regions[c.region] || {}).name || c.region],
+        ["起止日期", c.starts_on || c.ends_on ? (c.starts_on || "未定") + " 至 " + (c.ends_on || "未定") : ""],
+        ["评议对象", c.targets.length + " 个单位"],
+        ["参评人员", c.respondent_categories.map(function (g) {
+          return (t.respondent_categories[g.category] || g.category) + (g.quota != null ? " " + g.quota + " 人" : "") +
+            (g.weight != null ? "（权重 " + g.weight + "）" : "");
+        }).join("、")],
+        ["问卷版本", "第 " + c.questionnaire.version + " 版"], ["创建日期", c.created_on || ""], ["开始日期", c.opened_on || ""],
+        ["封存日期", c.sealed_on || ""], ["结束日期", c.closed_on || ""]
+      ]),
+      saved ? h("p", { class: "notice ok", role: "status" }, saved) : null,
+      actions[0], actions[1],
+      h("details", {}, h("summary", {}, "评议对象（" + c.targets.length + "）"),
+        h("ol", { class: "history" }, c.targets.map(function (o) {
+          return h("li", {}, o.name + "（" + (t.organ_categories[o.category] || o.category) + "，" + o.organ_id + "）");
+        }))),
+      fold
+    ]);
+    return card;
+  }
+
+  function start(claims) {
+    admin = claims.role === "admin";
+    $("draft").hidden = !admin;  // (drafting and running campaigns is the working committee's)
+    O.options($("status-filter"), O.terms.campaign_statuses, "全部");
+    rows("targets").querySelector(".add").addEventListener("click", function () { O.addRow(rows("targets"), TARGET); });
+    rows("respondent_categories").querySelector(".add").addEventListener("click", function () {
+      O.addRow(rows("respondent_categories"), GROUP);
+    });
+    $("copy-from").addEventListener("change", function () {
+      if (!known[$("copy-from").value]) return;
+      show(known[$("copy-from").value], true);
+      $("copy-from").focus();  // (the rows added took it)
+    });
+    $("draft-form").addEventListener("submit", submitDraft);
+    $("draft-cancel").addEventListener("click", reset);
+    load = O.pagedList({ list: "campaigns", path: "campaigns", render: render, noun: "个评议活动", filters: function () {
+      return { status: $("status-filter").value };
+    } });
+    $("filters").addEventListener("submit", function (event) { event.preventDefault(); load(true); });
+    return Promise.all([load(), campaignChoices()]).catch(O.listError);
+  }
+
+  O.boot(start);
+})();

@@ -1,0 +1,112 @@
+"""The working committee's page of appraisal campaigns (`/office/campaigns` of the appraisal
+service) in a real browser: a campaign drafted from an earlier one's targets and respondents,
+amended, opened; invitation codes issued and downloaded (CSV and the sheet to print), a paper
+batch recorded; the results sealed and the campaign closed. Every outcome is checked through the
+REST API; what the API refuses is shown beside the row and field it names and stores nothing.
+Screenshots go to test-artifacts/browser/office-campaign*.png.
+"""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.office_support import CLERK, desk, desk_console, sign_in  # noqa: F401
+from tests.browser.support import TARGETS, audit, screenshot
+
+
+def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(service, desk, desk_console):
+    office, page = service.office, desk
+    earlier = office.open_campaign(title="2025年度群众评机关")
+    office.close(earlier)
+    sign_in(page, service.url + "/office/campaigns", office.ADMIN)
+    page.click("#draft summary")
+    page.fill("#title", "2026年度群众评机关")
+    page.select_option("#copy-from", earlier)
+    targets, groups = page.locator("[data-list=targets] .item"), page.locator("[data-list=respondent_categories] .item")
+    expect(targets).to_have_count(len(TARGETS))
+    expect(groups).to_have_count(2)
+    expect(page.locator("[data-field='targets.1.name'] input")).to_have_value("章贡区人民法院")
+
+    # An organ outside the office's jurisdiction, and a weight on one category only: refused in place.
+    page.click("[data-list=targets] .add")
+    page.fill("[data-field='targets.4.organ_id'] input", "gz-metro")
+    page.fill("[data-field='targets.4.name'] input", "广州地铁集团")
+    page.select_option("[data-field='targets.4.category'] select", "stationed")
+    page.fill("[data-field='targets.4.region'] input", "440100")
+    page.click("#draft-submit")
+    expect(page.locator("[data-field='targets.4.region'] > .field-error")).to_have_text("该单位所在地区不在本辖区内。")
+    page.click("[data-list=targets] button[aria-label='删除第5项']")
+    page.fill("[data-field='respondent_categories.0.weight'] input", "2")
+    page.click("#draft-submit")
+    expect(page.locator("[data-list=respondent_categories] > .field-error")).to_have_text("权重请全部填写，或都不填。")
+    assert office.call("GET", "/campaigns").json()["total"] == 1
+    page.fill("[data-field='respondent_categories.0.weight'] input", "")
+    page.click("#draft-submit")
+    expect(page.locator("#draft-done")).to_have_text("已新建草稿“2026年度群众评机关”；开始评议前仍可修改。")
+    [drafted] = office.call("GET", "/campaigns?status=draft").json()["items"]
+    assert (drafted["targets"], [(g["category"], g["quota"], g["weight"]) for g in drafted["respondent_categories"]]) == \
+        (TARGETS, [("npc_deputy", 40, None), ("farmer_or_resident", 200, None)])
+
+    # Amended before it opens: a target dropped, the title changed.
+    card = page.locator(f"#campaign-{drafted['id']}")
+    card.locator(".actions button", has_text="修改").click()
+    expect(page.locator("#title")).to_have_value("2026年度群众评机关")
+    page.fill("#title", "2026年度市直机关群众评机关")
+    page.click("[data-list=targets] button[aria-label='删除第4项']")
+    page.click("#draft-submit")
+    expect(page.locator("#draft-done")).to_have_text("已保存对“2026年度市直机关群众评机关”的修改。")
+    amended = office.call("GET", f"/campaigns/{drafted['id']}").json()
+    assert (amended["title"], amended["targets"], amended["version"]) == ("2026年度市直机关群众评机关", TARGETS[:3], 2)
+
+    card = page.locator(f"#campaign-{drafted['id']}")
+    card.locator(".actions button", has_text="开始评议").click()
+    card.locator("form.step button[type=submit]").click()
+    expect(card.locator(".badge").first).to_have_text("进行中")
+
+    card.locator(".actions button", has_text="发放邀请码").click()
+    card.locator("select[data-name=respondent_category]").select_option("npc_deputy")
+    card.locator("input[data-name=count]").fill("3")
+    card.locator("input[data-name=label]").fill("人大代表第一批")
+    audit(page)
+    card.locator("form.step button[type=submit]").click()
+    expect(card.locator(".notice.ok")).to_contain_text("已发放邀请码 3 个（人大代表第一批）")
+    expect(card.locator("details[open] li")).to_contain_text("人大代表 · 人大代表第一批：发放 3 份，收回 0 份")
+    [batch] = office.call("GET", f"/campaigns/{drafted['id']}/batches").json()["items"]
+    with page.expect_download() as saved:
+        card.get_by_role("button", name="下载邀请码（CSV）").click()
+    assert saved.value.suggested_filename == "邀请码-人大代表第一批.csv"
+    with open(saved.value.path(), "rb") as f:
+        assert f.read() == office.call("GET", f"/batches/{batch['id']}/invitations.csv").content
+    with page.expect_download() as saved:
+        card.get_by_role("button", name="下载打印页").click()
+    with open(saved.value.path(), encoding="utf-8") as f:
+        sheet = f.read()
+    assert "2026年度市直机关群众评机关 · 邀请码 · 人大代表 · 人大代表第一批" in sheet and sheet.count("<svg") == 3
+
+    card.locator(".actions button", has_text="登记纸质问卷").click()
+    card.locator("select[data-name=respondent_category]").select_option("farmer_or_resident")
+    card.locator("input[data-name=count]").fill("2")
+    card.locator("form.step button[type=submit]").click()
+    expect(card.locator(".notice.ok")).to_have_text("已登记纸质问卷 2 份，可在“纸质问卷录入”中逐份录入。")
+    card.locator(".actions button", has_text="封存结果").click()
+    card.locator("textarea[data-name=reason]").fill("测评结束前不公布得分")
+    card.locator("form.step button[type=submit]").click()
+    expect(card.locator(".badge")).to_have_text(["进行中", "结果已封存"])
+    card.locator(".actions button", has_text="结束评议").click()
+    card.locator("form.step button[type=submit]").click()
+    expect(card.locator(".badge").first).to_have_text("已结束")
+    expect(card.locator(".actions")).to_have_count(0)
+    screenshot(page, "office-campaign-closed")
+
+    closed = office.call("GET", f"/campaigns/{drafted['id']}").json()
+    assert (closed["status"], closed["opened_on"] is not None, closed["closed_on"] is not None) == ("closed", True, True)
+    assert sorted((b["channel"], b["respondent_category"], b["count"]) for b in
+                  office.call("GET", f"/campaigns/{drafted['id']}/batches").json()["items"]) == \
+        [("online", "npc_deputy", 3), ("paper", "farmer_or_resident", 2)]
+
+    # A clerk sees the campaigns; drafting and running them is the working committee's.
+    page.click("#sign-out")
+    sign_in(page, service.url + "/office/campaigns", CLERK)
+    expect(page.locator("#campaigns > li")).to_have_count(2)
+    expect(page.locator("#draft")).to_be_hidden()
+    expect(page.locator("#campaigns .actions")).to_have_count(0)
+    desk_console.assert_clean(422)
