@@ -114,6 +114,7 @@ class Launcher:
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
         print(f"  log a visit          {self.url('visits')}/office/visit")
         print(f"  research reports     {self.url('visits')}/office/reports")
+        print(f"  organs and cadres    {self.url('visits')}/office/roster")
         print(f"  construction points  {self.url('visits')}/office/points (三个一)")
         print(f"  pairings             {self.url('visits')}/office/pairings")
         print(f"  good practices       {self.url('visits')}/office/practices")

@@ -4,6 +4,8 @@
   assistance delivered (三送) and the problems raised, which go onto the ledger;
 - `/office/reports` (visits service) — research reports: the leading cadres who still owe one,
   and a report entered for a cadre;
+- `/office/roster` (visits service) — the organs and their cadres: a cadre's rank, position or
+  organ changed (a promotion, a transfer), a cadre or an organ registered;
 - `/office/points` (visits service) — construction points and their 三个一: what each still lacks,
   instructors, funds and computers recorded, a point registered;
 - `/office/pairings` (visits service) — pairings (结对帮扶, 结对共建): started, days on site
@@ -27,8 +29,8 @@ citizens' pages share), no inline script or style (the services' Content-Securit
 none); the pages share one layout, with links to the pages this
 service serves. The page asks for the office token once and keeps it in the tab's
 sessionStorage, like the dashboard. `/office/terms.json` gives the pages the Chinese names of
-the codes they show (place types, activities, pairing kinds, publishing channels, organ, respondent
-and problem categories, statuses, channels, opinion flags, regions), from the same tables the services validate against, so no
+the codes they show (place types, activities, ranks, pairing kinds, publishing channels, organ,
+respondent and problem categories, statuses, channels, opinion flags, regions), from the same tables the services validate against, so no
 list is written twice.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
 """
@@ -41,14 +43,14 @@ from flask import Blueprint, abort, jsonify, make_response, redirect, render_tem
 
 from shared.contracts.appraisal import (CAMPAIGN_STATUSES, CHANNELS, OPINION_FLAGS, ORGAN_CATEGORIES,
                                         RESPONDENT_CATEGORIES)
-from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS
+from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS, RANKS
 from shared.ledger.events import CATEGORIES
 from shared.ledger.problem import STATUS_NAMES
 from shared.regions import default_regions
 
 HERE = Path(__file__).resolve().parent
 PAGE_NAMES = {  # in the pages' menu order
-    "visit": "记录走访", "reports": "调研报告", "points": "建设点三个一", "pairings": "结对帮扶", "practices": "经验做法",
+    "visit": "记录走访", "reports": "调研报告", "roster": "单位和干部", "points": "建设点三个一", "pairings": "结对帮扶", "practices": "经验做法",
     "paper": "纸质问卷录入", "opinions": "网上意见处理", "campaigns": "评议活动", "problems": "问题台账",
 }
 SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}
@@ -59,7 +61,7 @@ def terms(pages: Sequence[str]) -> dict:
     return {
         "place_types": PLACE_TYPES, "activities": ACTIVITIES, "pairing_kinds": PAIRING_KINDS,
         "publish_channels": PUBLISH_CHANNELS, "respondent_categories": RESPONDENT_CATEGORIES,
-        "organ_categories": ORGAN_CATEGORIES, "campaign_statuses": CAMPAIGN_STATUSES,
+        "organ_categories": ORGAN_CATEGORIES, "campaign_statuses": CAMPAIGN_STATUSES, "ranks": RANKS,
         "channels": CHANNELS, "opinion_flags": OPINION_FLAGS,
         "problem_categories": CATEGORIES, "problem_sources": SOURCE_NAMES, "problem_statuses": STATUS_NAMES,
         # The service keeps organs (and so can offer them as responsible units) where it logs visits.

@@ -164,9 +164,9 @@
   }
 
   /** A form for one step on a record shown in a card: an error box, `fields`, 确认/取消. Sent,
-   *  `read(form)` is posted to `path` under the form's Idempotency-Key and `done(answer)` gets the
-   *  answer; what the API refuses is shown in the form. */
-  function stepForm(name, fields, path, read, done) {
+   *  `read(form)` is posted (or sent with `method`) to `path`, a POST under the form's
+   *  Idempotency-Key, and `done(answer)` gets the answer; what the API refuses is shown in the form. */
+  function stepForm(name, fields, path, read, done, method) {
     var box = h("div", { class: "notice error", role: "alert", tabindex: "-1", hidden: true });
     var keyOf = window.Pages.submissionKeys();
     var form = h("form", { class: "step", novalidate: true, "aria-label": name }, box, fields,
@@ -177,7 +177,7 @@
       event.preventDefault();
       var body = read(form), button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      api("POST", path, body, keyOf(body)).then(done, function (error) {
+      api(method || "POST", path, body, method && method !== "POST" ? undefined : keyOf(body)).then(done, function (error) {
         button.disabled = false;
         showError(box, form, error);
       });
@@ -453,7 +453,10 @@
     [/^The campaign's results are already sealed\.$/, "结果已经封存。"],
     [/^Cannot .+ a campaign that is \w+\.$/, "该评议活动当前的状态不能进行这一步；请刷新后再试。"],
     [/^Cannot .+: the campaign is closed\.$/, "该评议活动已结束。"],
-    [/^The campaign has no respondent category /, "本活动没有这一参评人员类别。"]
+    [/^The campaign has no respondent category /, "本活动没有这一参评人员类别。"],
+    [/^Nothing changed: /, "没有变更：请选择新职级或调入单位，或填写新职务。"],
+    [/^An organ named .+ is already registered in \d+\.$/, "本地区已登记同名单位。"],
+    [/^No (Cadre|Organ|ConstructionPoint) \S+\.$/, "所选的记录不存在；请刷新后重试。"]
   ];
 
   /** A message of the API as a person reads it; `list` when the field is a list (a group of choices). */
