@@ -113,6 +113,7 @@ class Launcher:
         print("\n双万 Shuangwan is running (embedded SQLite under %s):" % self.data_dir)
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
         print(f"  log a visit          {self.url('visits')}/office/visit")
+        print(f"  visits logged        {self.url('visits')}/office/visits")
         print(f"  research reports     {self.url('visits')}/office/reports")
         print(f"  organs and cadres    {self.url('visits')}/office/roster")
         print(f"  construction points  {self.url('visits')}/office/points (三个一)")

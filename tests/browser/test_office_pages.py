@@ -1,7 +1,7 @@
 """The offices' forms (`/office/` of the write services, shared/web/office) in a real browser.
 
 A clerk signs in with an office token and logs a visit on the form (cadres from two organs, a
-problem, assistance), enters a research report for a leading cadre who owes one, moves a problem
+problem, assistance), cancels one logged in error from the list of visits, enters a research report for a leading cadre who owes one, moves a problem
 along the ledger to closed, keys in paper questionnaires from the keyboard and handles online
 opinions. Every outcome is checked through the service's REST API or the events it published, and
 what the API refuses is shown beside the field it names and stores nothing. The visits service
@@ -113,6 +113,39 @@ def test_what_the_api_refuses_is_shown_beside_its_field_and_nothing_is_stored(vi
     assert visits.call("GET", "/visits")["total"] == before + 1
     desk_console.assert_clean(422)
 
+
+
+def test_a_visit_logged_in_error_is_cancelled_from_the_list_and_its_problem_stays(visits, desk, desk_console):
+    page = desk
+    logged = visits.call("POST", "/visits", 201, headers=CLERK, json={
+        "cadre_ids": [visits.cadres["赵明"], visits.cadres["王建国"]], "region": COUNTY,
+        "visited_on": (date.today() - timedelta(days=3)).isoformat(), "place_type": "enterprise",
+        "place_name": "章贡区某电子厂（重复录入）", "activities": ["ask_needs", "deliver_service"], "people_reached": 12,
+        "funds": [{"purpose": "技改补助", "amount_yuan": "20000"}],
+        "problems": [{"category": "enterprise", "description": "用工招聘难"}]})
+    sign_in(page, visits.url + "/office/visits", CLERK)
+    card = page.locator(f"#visit-{logged['id']}")
+    expect(card).to_contain_text("赵明、王建国")  # the cadres by name, read organ by organ
+    expect(card).to_contain_text("问需于民、送服务")
+    expect(card).to_contain_text("资金 ¥20,000")
+    expect(card).to_contain_text("1 个（已登记到问题台账）")
+    card.locator(".actions button", has_text="撤销").click()
+    card.locator("form.step button[type=submit]").click()  # no reason
+    expect(card.locator("[data-field=reason] > .field-error")).to_have_text("必填。")
+    assert visits.call("GET", f"/visits/{logged['id']}")["status"] == "logged"
+    card.locator("textarea[data-name=reason]").fill("重复录入")
+    card.locator("form.step button[type=submit]").click()
+    expect(card.locator(".badge")).to_have_text("已撤销")
+    expect(card.locator(".actions")).to_have_count(0)
+    page.select_option("#status-filter", "cancelled")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#visits > li")).to_have_count(1)
+    screenshot(page, "office-visit-cancelled")
+
+    cancelled = visits.call("GET", f"/visits/{logged['id']}")
+    assert (cancelled["status"], cancelled["cancellation"]["reason"]) == ("cancelled", "重复录入")
+    assert visits.call("GET", f"/problems/{logged['problem_ids'][0]}")["status"] == "registered"  # still on the ledger
+    desk_console.assert_clean(422)
 
 
 def test_a_research_report_is_entered_for_a_leading_cadre_who_owes_one(visits, desk, desk_console):

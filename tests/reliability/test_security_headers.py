@@ -16,7 +16,7 @@ PAGES = {
     "reporting": (reporting_app, ["/dashboard/", "/docs"]),
     "appraisal": (appraisal_app, ["/answer", "/public/", "/office/paper", "/office/opinions", "/office/campaigns",
                                   "/office/problems", "/docs"]),
-    "visits": (visits_app, ["/office/visit", "/office/reports", "/office/roster", "/office/points", "/office/pairings", "/office/practices",
+    "visits": (visits_app, ["/office/visit", "/office/visits", "/office/reports", "/office/roster", "/office/points", "/office/pairings", "/office/practices",
                             "/office/problems", "/docs"]),
 }
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)

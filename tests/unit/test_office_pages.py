@@ -20,7 +20,7 @@ def client(*pages: str):
     return app.test_client()
 
 
-VISITS = ("visit", "reports", "roster", "points", "pairings", "practices", "problems")
+VISITS = ("visit", "visits", "reports", "roster", "points", "pairings", "practices", "problems")
 APPRAISAL = ("paper", "opinions", "campaigns", "problems")
 
 

@@ -2,6 +2,8 @@
 
 - `/office/visit` (visits service) — log a visit: cadres, place, activities, people reached,
   assistance delivered (三送) and the problems raised, which go onto the ledger;
+- `/office/visits` (visits service) — the visits logged, by date, organ, place and status, and a
+  visit logged in error cancelled (撤销);
 - `/office/reports` (visits service) — research reports: the leading cadres who still owe one,
   and a report entered for a cadre;
 - `/office/roster` (visits service) — the organs and their cadres: a cadre's rank, position or
@@ -50,7 +52,7 @@ from shared.regions import default_regions
 
 HERE = Path(__file__).resolve().parent
 PAGE_NAMES = {  # in the pages' menu order
-    "visit": "记录走访", "reports": "调研报告", "roster": "单位和干部", "points": "建设点三个一", "pairings": "结对帮扶", "practices": "经验做法",
+    "visit": "记录走访", "visits": "走访记录", "reports": "调研报告", "roster": "单位和干部", "points": "建设点三个一", "pairings": "结对帮扶", "practices": "经验做法",
     "paper": "纸质问卷录入", "opinions": "网上意见处理", "campaigns": "评议活动", "problems": "问题台账",
 }
 SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}

@@ -166,6 +166,25 @@
     });
   }
 
+  // The names of cadres, read organ by organ as the records shown need them (a record keeps its
+  // cadres' ids; a province has too many cadres to read them all for a page).
+  var cadreNames = {}, organsRead = {};
+
+  /** Reads the cadres of `organIds` not read yet; a promise, kept when a read fails (the cadre is
+   *  then shown by id). */
+  function cadresOf(organIds) {
+    var missing = organIds.filter(function (id, i) { return id && !organsRead[id] && organIds.indexOf(id) === i; });
+    return Promise.all(missing.map(function (id) {
+      return all("cadres?organ_id=" + encodeURIComponent(id)).then(function (cadres) {
+        organsRead[id] = true;
+        cadres.forEach(function (c) { cadreNames[c.id] = c.name; });
+      }, function () { /* shown by id */ });
+    }));
+  }
+
+  /** A cadre's name, once `cadresOf` read the cadre's organ; else the id. */
+  function cadreName(id) { return cadreNames[id] || id; }
+
   /** A form for one step on a record shown in a card: an error box, `fields`, 确认/取消. Sent,
    *  `read(form)` is posted (or sent with `method`) to `path`, a POST under the form's
    *  Idempotency-Key, and `done(answer)` gets the answer; what the API refuses is shown in the form. */
@@ -507,7 +526,7 @@
     $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
     addRow: addRow, readRows: readRows, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
     facts: facts, steps: steps, pagedList: pagedList, recordForm: recordForm, yuan: yuan, choices: choices,
-    regionChoices: regionChoices, listError: listError, download: download,
+    regionChoices: regionChoices, listError: listError, download: download, cadresOf: cadresOf, cadreName: cadreName,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
     terms: null, regions: {}
   };

@@ -10,7 +10,7 @@
   "use strict";
 
   var O = window.Office, $ = O.$, h = O.h;
-  var organNames = {}, cadreNames = {}, points = {};
+  var organNames = {}, points = {};
   var load = null;  // (set by start: the list's current page shown again, or its first)
   var CADRE_KINDS = ["cadre_household", "cadre_enterprise"];
   var PARTNERS = {
@@ -50,7 +50,7 @@
         h("span", { class: active ? "badge plain" : "badge ok" }, active ? "进行中" : "已结束")),
       O.facts([
         ["结对类型", O.terms.pairing_kinds[p.kind] || p.kind], ["结对单位", organNames[p.organ_id] || p.organ_id],
-        ["结对干部", p.cadre_id ? cadreNames[p.cadre_id] || p.cadre_id : ""],
+        ["结对干部", p.cadre_id ? O.cadreName(p.cadre_id) : ""],
         ["建设点", p.point_id ? (points[p.point_id] || {}).name || p.point_id : ""],
         ["所在地区", (O.regions[p.region] || {}).name || p.region], ["起止日期", p.start_on + " 至 " + p.end_on],
         ["驻点", days], ["结束日期", p.ended_on || ""], ["帮扶成效", p.outcome || ""]
@@ -65,16 +65,9 @@
     return card;
   }
 
-  /** The names of the cadres of `pairings` not known yet (a pairing keeps its cadre's id only; a
-   *  province has too many cadres to read them all for a page). */
+  /** The names of the cadres of `pairings` (read by their organs). */
   function cadresNamed(pairings) {
-    var missing = pairings.map(function (p) { return p.cadre_id; }).filter(function (id, i, ids) {
-      return id && !cadreNames[id] && ids.indexOf(id) === i;
-    });
-    return Promise.all(missing.map(function (id) {
-      return O.api("GET", "cadres/" + encodeURIComponent(id)).then(function (c) { cadreNames[id] = c.name; },
-                                                                    function () { /* shown by its id */ });
-    }));
+    return O.cadresOf(pairings.filter(function (p) { return p.cadre_id; }).map(function (p) { return p.organ_id; }));
   }
 
   // --- a new pairing -------------------------------------------------------------------------------
