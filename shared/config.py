@@ -22,6 +22,9 @@ class Settings:
     topic_prefix: str = "shuangwan"
     max_body_bytes: int = 1_000_000
     hash_key: str = ""
+    # Where people's browsers reach each web service ({"visits": "https://…/visits/", …}): the
+    # pages link to one another's. Unset where the services are not published together.
+    public_urls: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -61,4 +64,23 @@ def load(service: str) -> Settings:
         topic_prefix=get("TOPIC_PREFIX", "shuangwan"),
         max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
         hash_key=get("HASH_KEY"),
+        public_urls=public_urls(get("PUBLIC_URLS")),
     )
+
+
+WEB_SERVICES = ("visits", "appraisal", "reporting")
+
+
+def public_urls(text: str) -> dict[str, str]:
+    """`visits=https://office.example/visits/,appraisal=…,reporting=…` (SHUANGWAN_PUBLIC_URLS):
+    each given service's address as browsers reach it, ending in "/"."""
+    urls = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        service, _, url = part.partition("=")
+        service, url = service.strip(), url.strip()
+        if service not in WEB_SERVICES:
+            raise ValueError(f"SHUANGWAN_PUBLIC_URLS: {service!r} is not a web service ({', '.join(WEB_SERVICES)})")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"SHUANGWAN_PUBLIC_URLS: the address of {service} must start with http:// or https://")
+        urls[service] = url if url.endswith("/") else url + "/"
+    return urls

@@ -28,6 +28,9 @@ class Launcher:
             "SHUANGWAN_TOKEN_SECRET": os.environ.get("SHUANGWAN_TOKEN_SECRET") or local_secret(self.data_dir, "token-secret"),
             "SHUANGWAN_HASH_KEY": os.environ.get("SHUANGWAN_HASH_KEY") or local_secret(self.data_dir, "hash-key"),
             "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "2"),
+            # (the pages link to one another's: the dashboard to the offices' forms and back)
+            "SHUANGWAN_PUBLIC_URLS": os.environ.get("SHUANGWAN_PUBLIC_URLS") or
+            ",".join(f"{service}={self.url(service)}/" for service in self.ports),
             "PYTHONUNBUFFERED": "1",
         }
         self.children: list[tuple[str, subprocess.Popen]] = []
@@ -107,27 +110,19 @@ class Launcher:
         print(f"Demo data loaded: {summary}", flush=True)
 
     def announce(self) -> None:
+        from shared.web import office as forms
         from shared.web.auth import issue_token
-        secret, office = self.env["SHUANGWAN_TOKEN_SECRET"], self.env["SHUANGWAN_OFFICE_REGION"]
-        admin = issue_token(secret, "demo-admin", office, "admin", list(self.ports), 7 * 24 * 3600)
+        secret, region = self.env["SHUANGWAN_TOKEN_SECRET"], self.env["SHUANGWAN_OFFICE_REGION"]
+        admin = issue_token(secret, "demo-admin", region, "admin", list(self.ports), 7 * 24 * 3600)
         print("\n双万 Shuangwan is running (embedded SQLite under %s):" % self.data_dir)
         print(f"  offices' dashboard   {self.url('reporting')}/dashboard/")
-        print(f"  log a visit          {self.url('visits')}/office/visit")
-        print(f"  visits logged        {self.url('visits')}/office/visits")
-        print(f"  research reports     {self.url('visits')}/office/reports")
-        print(f"  organs and cadres    {self.url('visits')}/office/roster")
-        print(f"  construction points  {self.url('visits')}/office/points (三个一)")
-        print(f"  pairings             {self.url('visits')}/office/pairings")
-        print(f"  good practices       {self.url('visits')}/office/practices")
-        print(f"  paper questionnaires {self.url('appraisal')}/office/paper")
-        print(f"  online opinions      {self.url('appraisal')}/office/opinions")
-        print(f"  campaigns            {self.url('appraisal')}/office/campaigns (drafting, invitation codes)")
-        print(f"  problem ledger       {self.url('visits')}/office/problems (visits), "
-              f"{self.url('appraisal')}/office/problems (appraisal)")
+        for service, pages in forms.SERVICE_PAGES.items():
+            print(f"  offices' forms       {self.url(service)}/office/ ({service}: "
+                  + "、".join(forms.PAGE_NAMES[page] for page in pages) + ")")
         print(f"  citizens' opinions   {self.url('appraisal')}/public/")
         for service in self.ports:
             print(f"  {service:<10} API docs {self.url(service)}/docs")
-        print(f"\n  admin token for office {office} (7 days):\n  {admin}\n")
+        print(f"\n  admin token for office {region} (7 days):\n  {admin}\n")
         print("Ctrl-C stops everything.", flush=True)
 
     def stop(self) -> None:

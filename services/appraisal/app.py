@@ -31,8 +31,7 @@ def create_app(settings: config.Settings | None = None):
         raise RuntimeError("SHUANGWAN_HASH_KEY is not set: the appraisal service cannot check invitations without it.")
     # A problem registered through the generic /problems endpoint comes from the questionnaires;
     # opinions become problems through /opinions/<id>/problem (source "opinion").
-    app = build_app(ctx, TITLE, DESCRIPTION, [r.blueprint() for r in RESOURCES], problem_source="questionnaire",
-                    office_pages=("paper", "opinions", "campaigns", "problems"))
+    app = build_app(ctx, TITLE, DESCRIPTION, [r.blueprint() for r in RESOURCES], problem_source="questionnaire")
     # The citizens' pages (/answer, /public/): plain Flask, so they stay out of the OpenAPI document.
     app.register_blueprint(web.blueprint())
     return app

@@ -11,6 +11,7 @@ from services.reporting.api.common import FileFormats
 from services.reporting.context import ReportingContext
 from services.reporting.web import blueprint as dashboard
 from shared import config
+from shared.web import office
 from shared.web.app import create_app as create_web_app
 
 TITLE = "双万 · 统计报表 (reporting)"
@@ -33,6 +34,7 @@ def create_app(settings: config.Settings | None = None):
     api.spec.options["security"] = [{"bearer": []}]
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
-    app.register_blueprint(dashboard())  # the offices' dashboard, /dashboard/ (not in the OpenAPI document)
+    # the offices' dashboard, /dashboard/ (not in the OpenAPI document), linking to the offices' forms
+    app.register_blueprint(dashboard(office.elsewhere("reporting", ctx.settings.public_urls)))
     app.extensions["shuangwan"] = ctx
     return app

@@ -20,5 +20,4 @@ def context(settings: config.Settings | None = None) -> ServiceContext:
 
 
 def create_app(settings: config.Settings | None = None):
-    return build_app(context(settings), TITLE, DESCRIPTION, BLUEPRINTS, problem_source="visit",
-                     office_pages=("visit", "visits", "reports", "roster", "points", "pairings", "practices", "problems"))
+    return build_app(context(settings), TITLE, DESCRIPTION, BLUEPRINTS, problem_source="visit")

@@ -9,9 +9,7 @@ from shared.web import idempotency, office
 from shared.web.app import create_app
 
 
-def build_app(context: ServiceContext, title: str, description: str, blueprints, problem_source: str,
-              office_pages: tuple[str, ...]) -> Flask:
-    """`office_pages`: which of the offices' forms (shared/web/office) the service serves."""
+def build_app(context: ServiceContext, title: str, description: str, blueprints, problem_source: str) -> Flask:
     if not context.settings.token_secret:
         raise RuntimeError("SHUANGWAN_TOKEN_SECRET is not set: the service cannot check tokens without it.")
     app, api = create_app(context.settings, title, description, ready=context.ready)
@@ -21,7 +19,10 @@ def build_app(context: ServiceContext, title: str, description: str, blueprints,
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     api.register_blueprint(problems_blueprint(lambda: context.repository, source=problem_source))
-    app.register_blueprint(office.blueprint(office_pages))  # /office/: plain Flask, not in the OpenAPI document
+    settings = context.settings
+    # /office/, the offices' forms of this service: plain Flask, not in the OpenAPI document
+    app.register_blueprint(office.blueprint(office.SERVICE_PAGES[settings.service],
+                                            office.elsewhere(settings.service, settings.public_urls)))
     idempotency.install(app, context.views)  # POSTs sent again with an Idempotency-Key are answered once
     app.extensions["shuangwan"] = context
     return app

@@ -24,7 +24,7 @@ from tests.processes import Processes
 
 PROVINCE, CITY = "360000", "360700"
 DEMO_SCALE = 0.2
-TOKEN_KEY = "shuangwan.dashboard.token"
+TOKEN_KEY = "shuangwan.token"
 
 # A desktop screen in an office: the dashboard is desktop first.
 DESK = dict(viewport={"width": 1440, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai",

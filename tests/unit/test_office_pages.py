@@ -1,5 +1,6 @@
-"""The offices' forms as served (shared/web/office): which pages a service serves, and the code
-tables the pages read being the ones the API validates against."""
+"""The offices' forms as served (shared/web/office): which pages a service serves, the code tables
+the pages read being the ones the API validates against, and the links to the other services'
+pages where their addresses are configured."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ from flask import Flask
 from shared.contracts.appraisal import CAMPAIGN_STATUSES, OPINION_FLAGS, ORGAN_CATEGORIES, RESPONDENT_CATEGORIES
 from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS, RANKS
 from shared.ledger.events import CATEGORIES, SOURCES
+from shared import config
 from shared.ledger.problem import STATUSES
 from shared.web import office
 
@@ -20,8 +22,7 @@ def client(*pages: str):
     return app.test_client()
 
 
-VISITS = ("visit", "visits", "reports", "roster", "points", "pairings", "practices", "problems")
-APPRAISAL = ("paper", "opinions", "campaigns", "problems")
+VISITS, APPRAISAL = office.SERVICE_PAGES["visits"], office.SERVICE_PAGES["appraisal"]
 
 
 def test_a_service_serves_its_pages_and_no_other():
@@ -58,3 +59,24 @@ def test_the_pages_name_every_code_the_api_accepts():
 def test_an_unknown_page_is_a_mistake_at_start():
     with pytest.raises(ValueError, match="dashboard"):
         office.blueprint(("problems", "dashboard"))
+
+
+def test_the_other_services_pages_are_linked_where_their_addresses_are_configured(monkeypatch):
+    monkeypatch.setenv("SHUANGWAN_PUBLIC_URLS", "visits=https://gz.example/visits, reporting=https://gz.example/reporting/")
+    urls = config.load("appraisal").public_urls
+    assert urls == {"visits": "https://gz.example/visits/", "reporting": "https://gz.example/reporting/"}
+    links = office.elsewhere("appraisal", urls)
+    assert links == [("下基层走访", "https://gz.example/visits/office/"), ("数据看板", "https://gz.example/reporting/dashboard/")]
+    app = Flask("office")
+    app.register_blueprint(office.blueprint(APPRAISAL, links))
+    html = app.test_client().get("/office/paper").data.decode()
+    assert '<a href="https://gz.example/visits/office/">下基层走访 ›</a>' in html
+    assert '<a href="https://gz.example/reporting/dashboard/">数据看板 ›</a>' in html
+    assert "其他系统" not in client(*APPRAISAL).get("/office/paper").data.decode()  # none configured, none shown
+
+
+@pytest.mark.parametrize("text, wrong", [("mail=https://x/", "not a web service"), ("visits=ftp://x/", "http:// or https://")])
+def test_a_wrong_public_address_stops_the_service_at_start(monkeypatch, text, wrong):
+    monkeypatch.setenv("SHUANGWAN_PUBLIC_URLS", text)
+    with pytest.raises(ValueError, match=wrong):
+        config.load("visits")

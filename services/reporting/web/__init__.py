@@ -12,21 +12,22 @@ A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI docume
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, make_response, render_template
 
 HERE = Path(__file__).resolve().parent
-PAGES = HERE / "templates"
 
 
-def blueprint() -> Blueprint:
+def blueprint(links: Sequence[tuple[str, str]] = ()) -> Blueprint:
+    """`links`: (name, address) of the offices' forms of the other services, where configured."""
     blp = Blueprint("dashboard", __name__, url_prefix="/dashboard", static_folder=str(HERE / "static"),
-                    static_url_path="/assets")
+                    static_url_path="/assets", template_folder=str(HERE / "templates"))
 
     @blp.get("/")
     def index():
         """The offices' dashboard (数据看板)."""
-        response = send_from_directory(PAGES, "dashboard.html", mimetype="text/html")
+        response = make_response(render_template("dashboard.html", elsewhere=links))
         response.headers["Cache-Control"] = "no-cache"
         return response
 

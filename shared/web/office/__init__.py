@@ -51,10 +51,19 @@ from shared.ledger.problem import STATUS_NAMES
 from shared.regions import default_regions
 
 HERE = Path(__file__).resolve().parent
-PAGE_NAMES = {  # in the pages' menu order
-    "visit": "记录走访", "visits": "走访记录", "reports": "调研报告", "roster": "单位和干部", "points": "建设点三个一", "pairings": "结对帮扶", "practices": "经验做法",
-    "paper": "纸质问卷录入", "opinions": "网上意见处理", "campaigns": "评议活动", "problems": "问题台账",
+PAGE_NAMES = {
+    "visit": "记录走访", "visits": "走访记录", "reports": "调研报告", "roster": "单位和干部", "points": "建设点三个一",
+    "pairings": "结对帮扶", "practices": "经验做法", "paper": "纸质问卷录入", "opinions": "网上意见处理",
+    "campaigns": "评议活动", "problems": "问题台账",
 }
+# Which pages each write service serves, in its menu's order; the first is its landing page.
+SERVICE_PAGES = {
+    "visits": ("visit", "visits", "reports", "roster", "points", "pairings", "practices", "problems"),
+    "appraisal": ("paper", "opinions", "campaigns", "problems"),
+}
+# Each web service as the others' pages link to it, where its address is configured
+# (SHUANGWAN_PUBLIC_URLS): its name and its landing page.
+SITES = {"visits": ("下基层走访", "office/"), "appraisal": ("群众评机关", "office/"), "reporting": ("数据看板", "dashboard/")}
 SOURCE_NAMES = {"visit": "下基层走访", "questionnaire": "问卷测评", "opinion": "网上意见"}
 
 
@@ -73,8 +82,15 @@ def terms(pages: Sequence[str]) -> dict:
     }
 
 
-def blueprint(pages: Sequence[str]) -> Blueprint:
-    """The offices' pages this service serves: some of PAGE_NAMES, the first the landing page."""
+def elsewhere(service: str, public_urls: dict[str, str]) -> list[tuple[str, str]]:
+    """(name, address) of the other web services' landing pages whose addresses are configured."""
+    return [(name, public_urls[site] + path) for site, (name, path) in SITES.items()
+            if site != service and site in public_urls]
+
+
+def blueprint(pages: Sequence[str], links: Sequence[tuple[str, str]] = ()) -> Blueprint:
+    """The offices' pages this service serves: some of PAGE_NAMES, in the menu's order, the first
+    the landing page; `links`: (name, address) of the other services' pages (see `elsewhere`)."""
     unknown = set(pages) - set(PAGE_NAMES)
     if unknown:
         raise ValueError(f"no such office page: {', '.join(sorted(unknown))}")
@@ -91,8 +107,8 @@ def blueprint(pages: Sequence[str]) -> Blueprint:
     def page(name: str):
         if name not in pages:
             abort(404)
-        menu = [(page, label) for page, label in PAGE_NAMES.items() if page in pages]
-        response = make_response(render_template(f"office/{name}.html", page=name, menu=menu))
+        menu = [(page, PAGE_NAMES[page]) for page in pages]
+        response = make_response(render_template(f"office/{name}.html", page=name, menu=menu, elsewhere=links))
         response.headers["Cache-Control"] = "no-cache"
         return response
 

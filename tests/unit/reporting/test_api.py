@@ -125,3 +125,13 @@ def test_openapi_and_docs(client):
     params = {p["name"] for p in spec["paths"]["/reports/visits"]["get"]["parameters"]}
     assert {"region", "from", "to", "week", "by", "format"} <= params
     assert client.get("/docs").status_code == 200
+
+
+def test_the_dashboard_links_to_the_offices_forms_where_their_addresses_are_configured(client):
+    assert "办公室录入" not in client.get("/dashboard/").data.decode()  # none configured, none shown
+    app = create_app(Settings(service="reporting", office_region="360700", projection_url="memory:", bus_url="memory:",
+                              token_secret=SECRET, topic_prefix="t",
+                              public_urls={"visits": "https://gz.example/visits/", "appraisal": "https://gz.example/appraisal/"}))
+    page = app.test_client().get("/dashboard/").data.decode()
+    assert '<a href="https://gz.example/visits/office/">下基层走访 ›</a>' in page
+    assert '<a href="https://gz.example/appraisal/office/">群众评机关 ›</a>' in page

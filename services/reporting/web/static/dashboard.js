@@ -5,7 +5,8 @@
   "use strict";
 
   const API = document.body.dataset.api || "../reports/";
-  const TOKEN_KEY = "shuangwan.dashboard.token";
+  // (the key the offices' forms keep it under too: one sign-in in a tab serves both, behind one address)
+  const TOKEN_KEY = "shuangwan.token";
   const ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
   const $ = (id) => document.getElementById(id);
 

@@ -11,7 +11,9 @@
 (function () {
   "use strict";
 
-  var TOKEN_KEY = "shuangwan.office.token";
+  // The key the dashboard keeps the token under too: behind one address (a reverse proxy), one
+  // sign-in in a tab serves the dashboard and every office page.
+  var TOKEN_KEY = "shuangwan.token";
   var ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
   var $ = function (id) { return document.getElementById(id); };
 
