@@ -99,7 +99,7 @@
   function submitDraft(event) {
     event.preventDefault();
     var body = definition(), button = $("draft-submit"), was = editing;
-    var sent = was ? O.api("PUT", "campaigns/" + encodeURIComponent(was.id), body, keyOf(body))
+    var sent = was ? O.api("PUT", "campaigns/" + encodeURIComponent(was.id), body)  // (version-checked: safe to resend)
                    : O.api("POST", "campaigns", body, keyOf(body));
     button.disabled = true;
     $("draft-done").hidden = true;
