@@ -1,7 +1,8 @@
 """The working committee's page of appraisal campaigns (`/office/campaigns` of the appraisal
 service) in a real browser: a campaign drafted from an earlier one's targets and respondents,
 amended, opened; invitation codes issued and downloaded (CSV and the sheet to print), a paper
-batch recorded; the results sealed and the campaign closed. Every outcome is checked through the
+batch recorded, an organ's low-rated dimension put on the ledger for rectification; the results
+sealed and the campaign closed. Every outcome is checked through the
 REST API; what the API refuses is shown beside the row and field it names and stores nothing.
 Screenshots go to test-artifacts/browser/office-campaign*.png.
 """
@@ -87,6 +88,24 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
     card.locator("input[data-name=count]").fill("2")
     card.locator("form.step button[type=submit]").click()
     expect(card.locator(".notice.ok")).to_have_text("已登记纸质问卷 2 份，可在“纸质问卷录入”中逐份录入。")
+
+    # An organ's low-rated dimension put on the ledger for rectification, assigned to the organ at once.
+    card.locator(".actions button", has_text="登记整改问题").click()
+    card.locator("select[data-name=organ_id]").select_option("traffic")
+    card.locator("select[data-name=dimension]").select_option("service_attitude")
+    card.locator("select[data-name=category]").select_option("service")
+    card.locator("textarea[data-name=description]").fill("窗口服务态度生硬，群众反映较多")
+    card.locator("input[data-name=responsible_person]").fill("张伟")
+    card.locator("form.step button[type=submit]").click()  # a responsible person without a deadline
+    expect(card.locator("[data-field=deadline] > .field-error")).to_have_text("责任人和办理期限请同时填写，或都不填。")
+    card.locator("input[data-name=deadline]").fill("2099-06-30")
+    card.locator("form.step button[type=submit]").click()
+    expect(card.locator(".notice.ok")).to_contain_text("并交办给市交通运输局")
+    expect(card.locator("details[open] li")).to_contain_text("市交通运输局 · 服务态度：窗口服务态度生硬，群众反映较多（已交办）")
+    [problem] = office.call("GET", "/problems?source=questionnaire").json()["items"]
+    assert (problem["source_ref"], problem["status"], problem["unit_id"], problem["responsible_person"], problem["deadline"]) == \
+        (f"{drafted['id']}/traffic/service_attitude", "assigned", "traffic", "张伟", "2099-06-30")
+
     card.locator(".actions button", has_text="封存结果").click()
     card.locator("textarea[data-name=reason]").fill("测评结束前不公布得分")
     card.locator("form.step button[type=submit]").click()
@@ -94,7 +113,7 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
     card.locator(".actions button", has_text="结束评议").click()
     card.locator("form.step button[type=submit]").click()
     expect(card.locator(".badge").first).to_have_text("已结束")
-    expect(card.locator(".actions")).to_have_count(0)
+    expect(card.locator(".actions button")).to_have_text(["登记整改问题"])  # (rectification goes on)
     screenshot(page, "office-campaign-closed")
 
     closed = office.call("GET", f"/campaigns/{drafted['id']}").json()
@@ -103,10 +122,11 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
                   office.call("GET", f"/campaigns/{drafted['id']}/batches").json()["items"]) == \
         [("online", "npc_deputy", 3), ("paper", "farmer_or_resident", 2)]
 
-    # A clerk sees the campaigns; drafting and running them is the working committee's.
+    # A clerk sees the campaigns and registers rectification problems; drafting and running
+    # campaigns is the working committee's.
     page.click("#sign-out")
     sign_in(page, service.url + "/office/campaigns", CLERK)
     expect(page.locator("#campaigns > li")).to_have_count(2)
     expect(page.locator("#draft")).to_be_hidden()
-    expect(page.locator("#campaigns .actions")).to_have_count(0)
+    expect(page.locator("#campaigns .actions button")).to_have_text(["登记整改问题", "登记整改问题"])
     desk_console.assert_clean(422)

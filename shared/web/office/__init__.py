@@ -21,7 +21,8 @@
 - `/office/campaigns` (appraisal service) — appraisal campaigns, the working committee's side:
   drafted (target organs, respondent categories and quotas, copied from an earlier campaign if
   wished) and amended, opened, sealed, closed; invitation codes issued and downloaded (CSV, or a
-  sheet with QR codes to print), paper batches recorded;
+  sheet with QR codes to print), paper batches recorded; an organ's low-rated dimension put on
+  the problem ledger for rectification (整改);
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
   and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访.
 
@@ -43,7 +44,7 @@ from typing import Sequence
 
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, url_for
 
-from shared.contracts.appraisal import (CAMPAIGN_STATUSES, CHANNELS, OPINION_FLAGS, ORGAN_CATEGORIES,
+from shared.contracts.appraisal import (CAMPAIGN_STATUSES, CHANNELS, DIMENSIONS, OPINION_FLAGS, ORGAN_CATEGORIES,
                                         RESPONDENT_CATEGORIES)
 from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS, RANKS
 from shared.ledger.events import CATEGORIES
@@ -73,6 +74,7 @@ def terms(pages: Sequence[str]) -> dict:
         "place_types": PLACE_TYPES, "activities": ACTIVITIES, "pairing_kinds": PAIRING_KINDS,
         "publish_channels": PUBLISH_CHANNELS, "respondent_categories": RESPONDENT_CATEGORIES,
         "organ_categories": ORGAN_CATEGORIES, "campaign_statuses": CAMPAIGN_STATUSES, "ranks": RANKS,
+        "dimensions": DIMENSIONS,
         "channels": CHANNELS, "opinion_flags": OPINION_FLAGS,
         "problem_categories": CATEGORIES, "problem_sources": SOURCE_NAMES, "problem_statuses": STATUS_NAMES,
         # The service keeps organs (and so can offer them as responsible units) where it logs visits.

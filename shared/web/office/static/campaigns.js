@@ -5,7 +5,10 @@
  * categories copied from an earlier one if wished; opened, sealed and closed (POST
  * /campaigns/<id>/open, /seal, /close, with the version shown); invitation codes issued and paper
  * batches recorded (POST /campaigns/<id>/invitation-batches, /paper-batches), and an invitation
- * batch's codes downloaded as CSV or as a sheet to print (GET /batches/<id>/invitations.csv, .html).
+ * batch's codes downloaded as CSV or as a sheet to print (GET /batches/<id>/invitations.csv, .html);
+ * an organ's low-rated dimension put on the problem ledger for rectification (整改, POST
+ * /campaigns/<id>/rectifications, a clerk's step; assigned to the organ at once when a responsible
+ * person and a deadline are given), and the campaign's rectification problems listed.
  * The questionnaire and the scoring keep their defaults here (the API changes them).
  */
 (function () {
@@ -13,7 +16,7 @@
 
   var O = window.Office, $ = O.$, h = O.h;
   var load = null;  // (set by start: the list's current page shown again, or its first)
-  var admin = false, editing = null, known = {};  // the draft being amended; campaigns by id
+  var admin = false, clerk = false, editing = null, known = {};  // the draft being amended; campaigns by id
   var keyOf = window.Pages.submissionKeys();
   var TARGET = [["organ_id", "单位编号", "text", 100], ["name", "单位名称", "text", 200],
                 ["category", "序列", "select", "organ_categories"], ["region", "所在地区代码", "text", 6]];
@@ -130,21 +133,40 @@
     return out;
   }
 
-  /** A step on the campaign (sent with the version shown), or, with `after`, a batch issued for it
-   *  (`after(batch)` says what was done; the campaign is shown again with its batches open). */
-  function step(name, path, fields, c, card, after) {
+  /** A step on the campaign (sent with the version shown), or, with `after`, a record made for it
+   *  (a batch, a rectification problem): `after(record)` says what was done, and the campaign is
+   *  shown again with the fold of such records (`opened`: "batches" or "rectifications") open. */
+  function step(name, path, fields, c, card, after, opened) {
     return O.stepForm(name, fields, "campaigns/" + encodeURIComponent(c.id) + "/" + path,
       function (form) { return O.readFields(form, after ? {} : { version: c.version }); },
       function (answer) {
         if (!after) { card.replaceWith(render(answer, name + "已保存。")); return; }
         O.api("GET", "campaigns/" + encodeURIComponent(c.id)).then(function (fresh) {
-          card.replaceWith(render(fresh, after(answer), true));
+          card.replaceWith(render(fresh, after(answer), opened || "batches"));
         }, O.listError);
       });
   }
 
+  /** Rectification (整改): an organ's dimension rated low, put on the problem ledger. */
+  function rectificationForm(c, card) {
+    var organs = {};
+    c.targets.forEach(function (t) { organs[t.organ_id] = t.name; });
+    return step("登记整改问题", "rectifications", [
+      h("div", { class: "row" }, O.field(["organ_id", "单位", "select", organs]), O.field(["dimension", "评议内容", "select", "dimensions"]),
+        O.field(["category", "问题类别", "select", "problem_categories"])),
+      O.field(["description", "问题描述（群众反映的主要意见）", "textarea", 4000]),
+      h("p", { class: "hint" }, "如需同时交办给该单位，请填写责任人和办理期限："),
+      h("div", { class: "row" }, O.field(["responsible_person", "责任人（选填）", "text", 100]),
+        O.field(["deadline", "办理期限（选填）", "date"])),
+      O.field(["measures", "整改措施（选填）", "textarea", 4000]), O.dateField("on", "登记日期")], c, card,
+      function (p) {
+        return "已登记为问题 " + p.number + (p.unit_name ? "，并交办给" + p.unit_name : "") + "，可在“问题台账”中跟踪办理。";
+      }, "rectifications");
+  }
+
   function steps(c, card) {
-    if (!admin || c.status === "closed") return O.steps([]);
+    var rectify = clerk && c.status !== "draft" ? [["登记整改问题", function () { return rectificationForm(c, card); }]] : [];
+    if (!admin || c.status === "closed") return O.steps(rectify);
     var batch = [
       ["发放邀请码", function () {
         return step("发放邀请码", "invitation-batches", [h("div", { class: "row" },
@@ -171,7 +193,8 @@
     }
     return O.steps(batch.concat(c.sealed ? [] : [["封存结果", function () {
       return step("封存结果", "seal", [O.field(["reason", "理由（选填）", "textarea", 2000]), O.dateField("on", "封存日期")], c, card);
-    }]]).concat([["结束评议", function () { return step("结束评议", "close", [O.dateField("on", "结束日期")], c, card); }]]));
+    }]]).concat([["结束评议", function () { return step("结束评议", "close", [O.dateField("on", "结束日期")], c, card); }]])
+      .concat(rectify));
   }
 
   /** The campaign's batches into `box`, read afresh each time the fold is opened. */
@@ -201,10 +224,32 @@
       .catch(function (error) { box.appendChild(h("p", { class: "notice error", role: "alert" }, O.explain(error))); });
   }
 
-  function render(c, saved, batchesOpen) {
+  /** The campaign's rectification problems into `box`: the ledger's problems from questionnaires
+   *  whose reference is this campaign's ("<campaign>/<organ>/<dimension>"). */
+  function rectificationsOf(c, box) {
+    O.all("problems?source=questionnaire").then(function (problems) {
+      var mine = problems.filter(function (p) { return (p.source_ref || "").indexOf(c.id + "/") === 0; });
+      box.textContent = "";
+      box.appendChild(mine.length ? h("ol", { class: "history" }, mine.map(function (p) {
+        var dimension = p.source_ref.split("/")[2];
+        return h("li", {}, p.number + " " + (p.unit_name || "") + " · " + (O.terms.dimensions[dimension] || dimension) + "：" +
+          p.description + "（" + (O.terms.problem_statuses[p.status] || p.status) + (p.overdue ? "，逾期" : "") + "）");
+      })) : h("p", { class: "hint" }, "尚未登记。"));
+    }, function (error) {
+      box.textContent = "";
+      box.appendChild(h("p", { class: "notice error", role: "alert" }, O.explain(error)));
+    });
+  }
+
+  /** A fold of the card whose content `fill(c, box)` reads afresh each time it is opened. */
+  function fold(c, title, fill, open) {
+    var box = h("div", {}), details = h("details", { open: !!open }, h("summary", {}, title), box);
+    details.addEventListener("toggle", function () { if (details.open) fill(c, box); });  // (also when made open)
+    return details;
+  }
+
+  function render(c, saved, open) {
     var t = O.terms, card = h("li", { class: "card problem", id: "campaign-" + c.id });
-    var batches = h("div", {}), fold = h("details", { open: !!batchesOpen }, h("summary", {}, "发放批次"), batches);
-    fold.addEventListener("toggle", function () { if (fold.open) batchesOf(c, batches); });  // (also when made open)
     var actions = steps(c, card);
     window.Pages.append(card, [
       h("div", { class: "problem-head" }, h("h2", {}, c.title),
@@ -227,13 +272,15 @@
         h("ol", { class: "history" }, c.targets.map(function (o) {
           return h("li", {}, o.name + "（" + (t.organ_categories[o.category] || o.category) + "，" + o.organ_id + "）");
         }))),
-      fold
+      fold(c, "发放批次", batchesOf, open === "batches"),
+      c.status === "draft" ? null : fold(c, "整改问题", rectificationsOf, open === "rectifications")
     ]);
     return card;
   }
 
   function start(claims) {
     admin = claims.role === "admin";
+    clerk = admin || claims.role === "clerk";  // (a clerk registers rectification problems)
     $("draft").hidden = !admin;  // (drafting and running campaigns is the working committee's)
     O.options($("status-filter"), O.terms.campaign_statuses, "全部");
     rows("targets").querySelector(".add").addEventListener("click", function () { O.addRow(rows("targets"), TARGET); });

@@ -32,7 +32,7 @@
     [/^The campaign is \w+; it does not accept answers now\.$/, "该评议活动现不接受问卷（未开始或已结束）。"],
     [/^Two opinions on organ .+; write them as one\.$/, "同一单位的意见请合并为一条。"],
     [/^Give both the responsible person and the deadline, or neither\.$/, "责任人和办理期限请同时填写，或都不填。"],
-    [/^This is already on the problem ledger/, "这条意见已登记到问题台账。"],
+    [/^This is already on the problem ledger/, "已经登记到问题台账，不能重复登记。"],
     [/^The opinion is already hidden\.$/, "这条意见已隐藏。"],
     [/^The deadline is before the assignment date\.$/, "办理期限不能早于交办日期。"],
     [/^A problem can be returned only within (\d+) working days/, "交办超过 $1 个工作日，不能再退回。"],
