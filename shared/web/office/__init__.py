@@ -29,12 +29,14 @@
 The REST API stays the offices' main interface; these pages are a person's way into the same
 endpoints. HTML with scripts and a stylesheet (on top of /common/pages.css and pages.js, which the
 citizens' pages share), no inline script or style (the services' Content-Security-Policy allows
-none); the pages share one layout, with links to the pages this
-service serves. The page asks for the office token once and keeps it in the tab's
-sessionStorage, like the dashboard. `/office/terms.json` gives the pages the Chinese names of
-the codes they show (place types, activities, ranks, pairing kinds, publishing channels, organ,
-respondent and problem categories, statuses, channels, opinion flags, regions), from the same tables the services validate against, so no
-list is written twice.
+none); the pages share one layout, with links to the pages this service serves and, where their
+addresses are configured (SHUANGWAN_PUBLIC_URLS), to the other services' pages and the dashboard.
+The page asks for the office token once and keeps it in the tab's sessionStorage, under the key
+the dashboard uses too. `/office/terms.json` gives the pages the Chinese names of the codes they
+show (place types, activities, ranks, pairing kinds, publishing channels, organ, respondent and
+problem categories, dimensions, statuses, channels, opinion flags, regions), from the same tables
+the services validate against, so no list is written twice. The API's messages are told in
+Chinese by static/messages.js.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
 """
 from __future__ import annotations
