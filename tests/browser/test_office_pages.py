@@ -373,3 +373,15 @@ def test_online_opinions_are_registered_on_the_ledger_or_hidden(service, desk, d
     assert (opinions[said["广告：低价代办各类证件"]]["hidden"], opinions[said["广告：低价代办各类证件"]]["hidden_reason"]) == (True, "广告")
     assert not opinions[said["办证窗口只开一个，排队两小时"]]["hidden"]
     desk_console.assert_clean(422)
+
+
+def test_on_a_phone_the_menu_keeps_each_page_name_on_one_line_and_nothing_is_wider_than_the_screen(visits, phone):
+    page = phone
+    sign_in(page, visits.url + "/office/pairings", CLERK)
+    page.click("#start summary")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('nav.pages a')).lineHeight)")
+    heights = page.eval_on_selector_all("nav.pages a", "links => links.map(a => a.getBoundingClientRect().height)")
+    assert len(heights) == 8 and max(heights) < 1.5 * line, (heights, line)  # (had been one character a line)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    audit(page)
+    screenshot(page, "office-phone")
