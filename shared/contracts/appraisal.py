@@ -25,6 +25,7 @@ from typing import Iterator
 
 from marshmallow import fields, validate
 
+from shared.contracts.organs import ORGAN_CATEGORIES
 from shared.events import EventRegistry, Schema
 from shared.ledger.events import register_ledger
 
@@ -33,11 +34,7 @@ register_ledger(APPRAISAL)
 
 # --- vocabularies -----------------------------------------------------------------------------
 
-ORGAN_CATEGORIES = {  # 评议对象的序列: organs are ranked within these
-    "party_committee": "党委系统机关", "people_congress": "人大机关", "cppcc": "政协机关", "court": "法院",
-    "procuratorate": "检察院", "mass_organisation": "群团机关", "government": "政府部门(单位)",
-    "stationed": "中央、省驻赣单位",
-}
+# (ORGAN_CATEGORIES, 评议对象的序列, imported above: organs are ranked within these)
 RESPONDENT_CATEGORIES = {  # 参评人员类别
     "party_congress_deputy": "党代表", "npc_deputy": "人大代表", "cppcc_member": "政协委员",
     "democratic_party": "民主党派人士", "department_staff": "部门干部职工", "retiree": "离退休人员",

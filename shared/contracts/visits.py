@@ -12,6 +12,7 @@ Conventions every type follows, so a consumer never needs a lookup:
 """
 from marshmallow import fields, validate
 
+from shared.contracts.organs import ORGAN_CATEGORIES
 from shared.events import EventRegistry, Schema
 from shared.jsonschema import Money
 from shared.ledger.events import register_ledger
@@ -21,11 +22,7 @@ register_ledger(VISITS)
 
 # --- vocabularies -----------------------------------------------------------------------------
 
-ORGAN_CATEGORIES = {
-    "party_committee": "党委系统机关", "people_congress": "人大机关", "cppcc": "政协机关", "court": "法院",
-    "procuratorate": "检察院", "mass_organisation": "群团机关", "government": "政府部门(单位)",
-    "stationed": "中央、省驻赣单位",
-}
+# (ORGAN_CATEGORIES imported above: the organs' categories, 序列)
 TIERS = ("province", "city", "county")
 RANKS = {  # lowest first
     "clerk": "科员及以下", "deputy_section": "副科级", "section": "正科级", "deputy_county": "副处级/副县级",
