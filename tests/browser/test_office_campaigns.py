@@ -47,16 +47,30 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
     assert (drafted["targets"], [(g["category"], g["quota"], g["weight"]) for g in drafted["respondent_categories"]]) == \
         (TARGETS, [("npc_deputy", 40, None), ("farmer_or_resident", 200, None)])
 
-    # Amended before it opens: a target dropped, the title changed.
+    # Amended before it opens: a target dropped, the title changed, the scoring and limits set.
+    expect(page.locator("#draft-settings")).to_be_hidden()  # (a new draft takes the defaults)
     card = page.locator(f"#campaign-{drafted['id']}")
     card.locator(".actions button", has_text="修改").click()
     expect(page.locator("#title")).to_have_value("2026年度群众评机关")
     page.fill("#title", "2026年度市直机关群众评机关")
     page.click("[data-list=targets] button[aria-label='删除第4项']")
+    expect(page.locator("[data-field='scoring.level_points.basically_satisfied'] input")).to_have_value("70")
+    page.fill("[data-field='scoring.level_points.basically_satisfied'] input", "120")
+    page.click("#draft-submit")
+    expect(page.locator("[data-field='scoring.level_points.basically_satisfied'] > .field-error")).to_have_text(
+        "应在 0 至 100 之间。")
+    page.fill("[data-field='scoring.level_points.basically_satisfied'] input", "60")
+    page.fill("[data-field='scoring.dimension_weights.2.weight'] input", "2")  # 服务态度 counts double
+    page.fill("[data-field='scoring.bottom_n'] input", "2")
+    page.select_option("[data-field='opinion_limits.over_limit'] select", "block")
     page.click("#draft-submit")
     expect(page.locator("#draft-done")).to_have_text("已保存对“2026年度市直机关群众评机关”的修改。")
     amended = office.call("GET", f"/campaigns/{drafted['id']}").json()
     assert (amended["title"], amended["targets"], amended["version"]) == ("2026年度市直机关群众评机关", TARGETS[:3], 2)
+    assert (amended["scoring"]["level_points"]["basically_satisfied"], amended["scoring"]["bottom_n"],
+            [w["weight"] for w in amended["scoring"]["dimension_weights"]], amended["opinion_limits"]["over_limit"]) == \
+        (60, 2, [1, 1, 2, 1, 1], "block")
+    assert amended["scoring"]["grade_bands"] == drafted["scoring"]["grade_bands"]  # what was not touched, kept
 
     card = page.locator(f"#campaign-{drafted['id']}")
     card.locator(".actions button", has_text="开始评议").click()

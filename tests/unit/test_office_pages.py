@@ -8,8 +8,8 @@ import re
 import pytest
 from flask import Flask
 
-from shared.contracts.appraisal import (CAMPAIGN_STATUSES, DIMENSIONS, OPINION_FLAGS, ORGAN_CATEGORIES,
-                                        RESPONDENT_CATEGORIES)
+from shared.contracts.appraisal import (CAMPAIGN_STATUSES, DIMENSIONS, LEVELS, OPINION_FLAGS, ORGAN_CATEGORIES,
+                                        OVER_LIMIT_ACTIONS, RESPONDENT_CATEGORIES)
 from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS, RANKS
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared import config
@@ -48,8 +48,8 @@ def test_the_pages_name_every_code_the_api_accepts():
     assert (terms["place_types"], terms["activities"], terms["problem_categories"], terms["respondent_categories"],
             terms["opinion_flags"]) == (PLACE_TYPES, ACTIVITIES, CATEGORIES, RESPONDENT_CATEGORIES, OPINION_FLAGS)
     assert (terms["pairing_kinds"], terms["publish_channels"]) == (PAIRING_KINDS, PUBLISH_CHANNELS)
-    assert (terms["organ_categories"], terms["campaign_statuses"], terms["ranks"], terms["dimensions"]) == \
-        (ORGAN_CATEGORIES, CAMPAIGN_STATUSES, RANKS, DIMENSIONS)
+    assert (terms["organ_categories"], terms["campaign_statuses"], terms["ranks"], terms["dimensions"], terms["levels"],
+            terms["over_limit_actions"]) == (ORGAN_CATEGORIES, CAMPAIGN_STATUSES, RANKS, DIMENSIONS, LEVELS, OVER_LIMIT_ACTIONS)
     assert set(terms["problem_statuses"]) == set(STATUSES)
     assert set(terms["problem_sources"]) == set(SOURCES)
     regions = {r["code"]: r for r in terms["regions"]}

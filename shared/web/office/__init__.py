@@ -20,7 +20,7 @@
   the problem ledger (and assigned to its organ at once, if wished), or hidden if abusive;
 - `/office/campaigns` (appraisal service) — appraisal campaigns, the working committee's side:
   drafted (target organs, respondent categories and quotas, copied from an earlier campaign if
-  wished) and amended, opened, sealed, closed; invitation codes issued and downloaded (CSV, or a
+  wished) and amended (with its scoring and online opinion limits), opened, sealed, closed; invitation codes issued and downloaded (CSV, or a
   sheet with QR codes to print), paper batches recorded; an organ's low-rated dimension put on
   the problem ledger for rectification (整改);
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
@@ -34,7 +34,7 @@ addresses are configured (SHUANGWAN_PUBLIC_URLS), to the other services' pages a
 The page asks for the office token once and keeps it in the tab's sessionStorage, under the key
 the dashboard uses too. `/office/terms.json` gives the pages the Chinese names of the codes they
 show (place types, activities, ranks, pairing kinds, publishing channels, organ, respondent and
-problem categories, dimensions, statuses, channels, opinion flags, regions), from the same tables
+problem categories, dimensions, levels, statuses, channels, opinion flags, regions), from the same tables
 the services validate against, so no list is written twice. The API's messages are told in
 Chinese by static/messages.js.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
@@ -46,8 +46,8 @@ from typing import Sequence
 
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, url_for
 
-from shared.contracts.appraisal import (CAMPAIGN_STATUSES, CHANNELS, DIMENSIONS, OPINION_FLAGS, ORGAN_CATEGORIES,
-                                        RESPONDENT_CATEGORIES)
+from shared.contracts.appraisal import (CAMPAIGN_STATUSES, CHANNELS, DIMENSIONS, LEVELS, OPINION_FLAGS,
+                                        ORGAN_CATEGORIES, OVER_LIMIT_ACTIONS, RESPONDENT_CATEGORIES)
 from shared.contracts.visits import ACTIVITIES, PAIRING_KINDS, PLACE_TYPES, PUBLISH_CHANNELS, RANKS
 from shared.ledger.events import CATEGORIES
 from shared.ledger.problem import STATUS_NAMES
@@ -76,7 +76,7 @@ def terms(pages: Sequence[str]) -> dict:
         "place_types": PLACE_TYPES, "activities": ACTIVITIES, "pairing_kinds": PAIRING_KINDS,
         "publish_channels": PUBLISH_CHANNELS, "respondent_categories": RESPONDENT_CATEGORIES,
         "organ_categories": ORGAN_CATEGORIES, "campaign_statuses": CAMPAIGN_STATUSES, "ranks": RANKS,
-        "dimensions": DIMENSIONS,
+        "dimensions": DIMENSIONS, "levels": LEVELS, "over_limit_actions": OVER_LIMIT_ACTIONS,
         "channels": CHANNELS, "opinion_flags": OPINION_FLAGS,
         "problem_categories": CATEGORIES, "problem_sources": SOURCE_NAMES, "problem_statuses": STATUS_NAMES,
         # The service keeps organs (and so can offer them as responsible units) where it logs visits.

@@ -9,7 +9,8 @@
  * an organ's low-rated dimension put on the problem ledger for rectification (整改, POST
  * /campaigns/<id>/rectifications, a clerk's step; assigned to the organ at once when a responsible
  * person and a deadline are given), and the campaign's rectification problems listed.
- * The questionnaire and the scoring keep their defaults here (the API changes them).
+ * A draft's scoring and online opinion limits are set when it is amended (a new draft takes the
+ * defaults); its questionnaire keeps the default (the API changes it).
  */
 (function () {
   "use strict";
@@ -56,12 +57,68 @@
       })
     };
     ["title", "starts_on", "ends_on"].forEach(function (id) { if ($(id).value.trim()) body[id] = $(id).value.trim(); });
-    if (editing) {  // (what the page does not show is sent as it stands, not reset to the defaults)
+    if (editing) {
       body.version = editing.version;
-      body.scoring = editing.scoring;
-      body.opinion_limits = editing.opinion_limits;
+      var settings = readSettings(editing);
+      body.scoring = settings.scoring;
+      body.opinion_limits = settings.opinion_limits;
     }
     return body;
+  }
+
+  // --- a draft's scoring and opinion limits (shown when it is amended) ---------------------------------
+
+  /** A whole-number field at `path` (as the API names it, so its errors are shown beside it). */
+  function count(path, label, value) {
+    var f = O.field([path, label, "number"]);
+    f.querySelector("input").value = value;
+    return f;
+  }
+
+  function group(path, legend, fields) {
+    return h("fieldset", { class: "field", "data-field": path }, h("legend", {}, legend),
+             h("div", { class: "row" }, fields), h("p", { class: "field-error", hidden: true }));
+  }
+
+  function showSettings(c) {
+    var box = $("draft-settings"), s = c && c.scoring, limits = c && c.opinion_limits, t = O.terms;
+    box.textContent = "";
+    box.hidden = !c;
+    $("settings-hint").hidden = !!c;
+    if (!c) return;
+    var unknown = O.field(["scoring.unknown_is_valid", "“不了解”计入有效答卷（按其分值计分）", "check"]);
+    unknown.querySelector("input").checked = s.unknown_is_valid;
+    var over = O.field(["opinion_limits.over_limit", "超过限制时", "select", "over_limit_actions"]);
+    over.querySelector("select").value = limits.over_limit;
+    window.Pages.append(box, [
+      group("scoring.level_points", "各评价等级的分值（0–100）", Object.keys(t.levels).map(function (level) {
+        return count("scoring.level_points." + level, t.levels[level], s.level_points[level]);
+      })), unknown,
+      group("scoring.dimension_weights", "评议内容的权重", s.dimension_weights.map(function (w, i) {
+        return count("scoring.dimension_weights." + i + ".weight", t.dimensions[w.dimension] || w.dimension, w.weight);
+      })),
+      group("scoring.grade_bands", "等次的最低分（从高到低，最低一档从 0 分起）", s.grade_bands.map(function (b, i) {
+        return count("scoring.grade_bands." + i + ".min_score", b.name, b.min_score);
+      })),
+      h("div", { class: "row" }, count("scoring.bottom_n", "每个序列标出末位的单位数", s.bottom_n),
+        count("scoring.min_valid_n", "有效答卷少于此数时得分仅供参考", s.min_valid_n)),
+      group("opinion_limits", "网上意见限制（每小时）", [
+        count("opinion_limits.per_ip_per_hour", "同一网络最多", limits.per_ip_per_hour),
+        count("opinion_limits.per_device_per_hour", "同一设备最多", limits.per_device_per_hour),
+        count("opinion_limits.organ_burst_per_hour", "同一单位超过此数时标记", limits.organ_burst_per_hour), over])
+    ]);
+  }
+
+  /** The scoring and opinion limits of `c` with the values the fields hold, each put at its path. */
+  function readSettings(c) {
+    var out = JSON.parse(JSON.stringify({ scoring: c.scoring, opinion_limits: c.opinion_limits }));
+    $("draft-settings").querySelectorAll("[data-name]").forEach(function (input) {
+      var path = input.getAttribute("data-name").split("."), at = out;
+      path.slice(0, -1).forEach(function (key) { at = at[key]; });
+      at[path[path.length - 1]] = input.type === "checkbox" ? input.checked
+        : input.type === "number" ? O.number(input.value.trim(), input) : input.value;
+    });
+    return out;
   }
 
   function show(c, copyOnly) {
@@ -82,6 +139,8 @@
     fillRows("respondent_categories", GROUP, []);
     $("copy-from").value = "";
     $("draft-editing").hidden = $("draft-cancel").hidden = true;
+    showSettings(null);
+    $("draft").querySelector("summary").textContent = "新建评议活动";
     $("draft-submit").textContent = "保存草稿";
     O.clearErrors($("draft-form"));
     $("draft-error").hidden = true;
@@ -91,8 +150,10 @@
     reset();
     editing = c;
     show(c);
+    showSettings(c);
     $("draft-editing").textContent = "正在修改草稿“" + c.title + "”；保存后替换原来的内容。";
     $("draft-editing").hidden = $("draft-cancel").hidden = false;
+    $("draft").querySelector("summary").textContent = "修改草稿";
     $("draft-submit").textContent = "保存修改";
     $("draft").open = true;
     $("draft-done").hidden = true;
