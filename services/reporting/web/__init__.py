@@ -1,10 +1,12 @@
 """The offices' dashboard (`/dashboard/`), served by the reporting service itself.
 
-One static page, one script and one stylesheet, so the service's strict Content-Security-Policy
-(`script-src 'self'; style-src 'self'`) holds: no inline script or style. The charts are drawn by
+One page (a template, for the links to the offices' forms), its scripts and stylesheet, so the
+service's strict Content-Security-Policy (`script-src 'self'; style-src 'self'`) holds: no inline
+script or style. The charts are drawn by
 ECharts, served locally from `/vendor/` (the offices' machines have no internet).
 
-The page asks for the office token once, keeps it in the tab's sessionStorage and sends it as
+The page asks for the office token once, keeps it in the tab's sessionStorage (as the offices'
+forms do, through /common/pages.js, under the same key) and sends it as
 `Authorization: Bearer …` on every call to the report API (`/reports/…`); tokens never appear in
 URLs. Exports are fetched the same way (`format=xlsx` or `format=csv`) and saved from a Blob.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.

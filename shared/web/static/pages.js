@@ -1,7 +1,8 @@
 /*
  * 双万 · what the citizens' pages and the offices' forms share, served at /common/pages.js by
  * every service (window.Pages): building the DOM with createElement, never from HTML strings;
- * the API's address; the Idempotency-Keys of submissions.
+ * the API's address; the Idempotency-Keys of submissions; the office token the dashboard and the
+ * offices' forms keep.
  */
 (function () {
   "use strict";
@@ -69,5 +70,38 @@
     return keyOf;
   }
 
-  window.Pages = { h: h, append: append, apiUrl: apiUrl, submissionKeys: submissionKeys };
+  // --- the office token (the dashboard and the offices' forms) -----------------------------------
+
+  // Kept in the tab's sessionStorage, never in a URL, under one key: behind one address (a
+  // reverse proxy) one sign-in in a tab serves the dashboard and every office page.
+  var TOKEN_KEY = "shuangwan.token";
+
+  /** The claims a JWT carries (not checked: the services check it), or null if it is none. */
+  function claimsOf(jwt) {
+    try {
+      var part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      var binary = atob(part + "===".slice((part.length + 3) % 4));
+      var bytes = Uint8Array.from(binary, function (c) { return c.charCodeAt(0); });
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var officeToken = {
+    get: function () { return sessionStorage.getItem(TOKEN_KEY); },
+    /** The kept token's claims ({} when there is none or it cannot be read). */
+    claims: function () { return claimsOf(officeToken.get() || "") || {}; },
+    /** Keeps what a person pasted (the token, or "Bearer" and the token) if it reads as a token;
+     *  whether it did. */
+    keep: function (pasted) {
+      var value = pasted.trim().replace(/^Bearer\s+/i, "");
+      if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(value) || !claimsOf(value)) return false;
+      sessionStorage.setItem(TOKEN_KEY, value);
+      return true;
+    },
+    forget: function () { sessionStorage.removeItem(TOKEN_KEY); }
+  };
+
+  window.Pages = { h: h, append: append, apiUrl: apiUrl, submissionKeys: submissionKeys, officeToken: officeToken };
 })();

@@ -5,8 +5,6 @@
   "use strict";
 
   const API = document.body.dataset.api || "../reports/";
-  // (the key the offices' forms keep it under too: one sign-in in a tab serves both, behind one address)
-  const TOKEN_KEY = "shuangwan.token";
   const ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
   const $ = (id) => document.getElementById(id);
 
@@ -77,19 +75,9 @@
 
   // ---- token
 
-  function token() {
-    return sessionStorage.getItem(TOKEN_KEY);
-  }
-
-  function claims(jwt) {
-    try {
-      const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      const bytes = Uint8Array.from(atob(part + "===".slice((part.length + 3) % 4)), (c) => c.charCodeAt(0));
-      return JSON.parse(new TextDecoder().decode(bytes));
-    } catch (e) {
-      return null;
-    }
-  }
+  // (kept by /common/pages.js as the offices' forms keep it: one sign-in serves both, behind one address)
+  const officeToken = window.Pages.officeToken;
+  const token = () => officeToken.get();
 
   // ---- API
 
@@ -229,7 +217,7 @@
   }
 
   function signOut(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    officeToken.forget();
     state.home = null;
     state.shown = undefined;
     $("board").hidden = true;
@@ -242,7 +230,7 @@
   }
 
   function whoText() {
-    const c = claims(token()) || {};
+    const c = officeToken.claims();
     const region = state.names[c.region] || c.region || "";
     const until = c.exp ? new Date(c.exp * 1000).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })
       : "";
@@ -719,13 +707,11 @@
     for (const id of ["from", "to"]) $(id).max = cstToday();
     $("sign-in-form").addEventListener("submit", (event) => {
       event.preventDefault();
-      const value = $("token-input").value.trim().replace(/^Bearer\s+/i, "");
-      if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(value) || !claims(value)) {
+      if (!officeToken.keep($("token-input").value)) {
         $("sign-in-error").textContent = "这不是有效的访问令牌，请检查后重新输入。";
         $("sign-in-error").hidden = false;
         return;
       }
-      sessionStorage.setItem(TOKEN_KEY, value);
       $("sign-in-error").hidden = true;
       load();
     });

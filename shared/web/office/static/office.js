@@ -11,9 +11,6 @@
 (function () {
   "use strict";
 
-  // The key the dashboard keeps the token under too: behind one address (a reverse proxy), one
-  // sign-in in a tab serves the dashboard and every office page.
-  var TOKEN_KEY = "shuangwan.token";
   var ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
   var $ = function (id) { return document.getElementById(id); };
 
@@ -31,20 +28,8 @@
     return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
   }
 
-  // --- the token ---------------------------------------------------------------------------------
-
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
-
-  function claims(jwt) {
-    try {
-      var part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      var binary = atob(part + "===".slice((part.length + 3) % 4));
-      var bytes = Uint8Array.from(binary, function (c) { return c.charCodeAt(0); });
-      return JSON.parse(new TextDecoder().decode(bytes));
-    } catch (e) {
-      return null;
-    }
-  }
+  var officeToken = window.Pages.officeToken;  // (/common/pages.js, kept as the dashboard keeps it)
+  function token() { return officeToken.get(); }
 
   // --- the API -----------------------------------------------------------------------------------
 
@@ -463,7 +448,7 @@
   var started = null, begun = null;  // the page's start, and the claims it was started with
 
   function signOut(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    officeToken.forget();
     $("work").hidden = true;
     $("who").hidden = true;
     $("sign-in").hidden = false;
@@ -475,7 +460,7 @@
   }
 
   function signedIn() {
-    var c = claims(token()) || {};
+    var c = officeToken.claims();
     // A page starts once. Signed in again as the same office and role (a token expired while a
     // form was being filled in), it goes on where it was, the form as filled; as another, its
     // lists and forms (which hang on the jurisdiction and role) start afresh.
@@ -501,13 +486,11 @@
       $("sign-out").addEventListener("click", function () { signOut(); });
       $("sign-in-form").addEventListener("submit", function (event) {
         event.preventDefault();
-        var value = $("token-input").value.trim().replace(/^Bearer\s+/i, "");
-        if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(value) || !claims(value)) {
+        if (!officeToken.keep($("token-input").value)) {
           $("sign-in-error").textContent = "这不是有效的访问令牌，请检查后重新输入。";
           $("sign-in-error").hidden = false;
           return;
         }
-        sessionStorage.setItem(TOKEN_KEY, value);
         signedIn();
       });
       if (token()) signedIn(); else signOut();
