@@ -163,11 +163,10 @@
   function submitDraft(event) {
     event.preventDefault();
     var body = definition(), button = $("draft-submit"), was = editing;
-    var sent = was ? O.api("PUT", "campaigns/" + encodeURIComponent(was.id), body)  // (version-checked: safe to resend)
-                   : O.api("POST", "campaigns", body, keyOf(body));
     button.disabled = true;
     $("draft-done").hidden = true;
-    sent.then(function (c) {
+    var path = was ? "campaigns/" + encodeURIComponent(was.id) : "campaigns";
+    O.api(was ? "PUT" : "POST", path, body, keyOf(body)).then(function (c) {
       reset();
       $("draft-done").textContent = was ? "已保存对“" + c.title + "”的修改。"
         : "已新建草稿“" + c.title + "”；开始评议前仍可修改。";

@@ -42,11 +42,13 @@
     this.fields = error.fields || {};
   }
 
-  /** fetch → the parsed JSON answer, or an ApiError (status 0 when the network failed). */
+  /** fetch → the parsed JSON answer, or an ApiError (status 0 when the network failed). `key`: the
+   *  submission's Idempotency-Key, sent with a POST (the services honour it there; a PUT or PATCH
+   *  carries the version it was read at, and sent again is refused as stale, never done twice). */
   function api(method, path, body, key) {
     var headers = { Authorization: "Bearer " + token(), Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (key) headers["Idempotency-Key"] = key;
+    if (key && method === "POST") headers["Idempotency-Key"] = key;
     return fetch(apiUrl(path), { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
       .catch(function () { throw new ApiError(0, { error: { message: "网络连接失败，请检查网络后重试；已填写的内容不会丢失。" } }); })
       .then(function (response) {
@@ -173,8 +175,8 @@
   function cadreName(id) { return cadreNames[id] || id; }
 
   /** A form for one step on a record shown in a card: an error box, `fields`, 确认/取消. Sent,
-   *  `read(form)` is posted (or sent with `method`) to `path`, a POST under the form's
-   *  Idempotency-Key, and `done(answer)` gets the answer; what the API refuses is shown in the form. */
+   *  `read(form)` is posted (or sent with `method`) to `path` under the form's Idempotency-Key, and
+   *  `done(answer)` gets the answer; what the API refuses is shown in the form. */
   function stepForm(name, fields, path, read, done, method) {
     var box = h("div", { class: "notice error", role: "alert", tabindex: "-1", hidden: true });
     var keyOf = window.Pages.submissionKeys();
@@ -186,7 +188,7 @@
       event.preventDefault();
       var body = read(form), button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      api(method || "POST", path, body, method && method !== "POST" ? undefined : keyOf(body)).then(done, function (error) {
+      api(method || "POST", path, body, keyOf(body)).then(done, function (error) {
         button.disabled = false;
         showError(box, form, error);
       });
