@@ -147,32 +147,59 @@
     });
   }
 
+  // --- organs and their cadres --------------------------------------------------------------------
+
+  // Records keep the ids of their organs and cadres; the pages show names. The organs are read
+  // whole; cadres organ by organ, once a page, as forms and records need them (a province has too
+  // many cadres to read them all).
+  var organNames = {}, cadreNames = {}, cadreLists = {};
+
   /** The organs of the jurisdiction; into `select` too when given, after a prompt to choose. */
   function organs(select) {
     return all("organs").then(function (list) {
+      list.forEach(function (o) { organNames[o.id] = o.name; });
       if (select) choices(select, list, list.length ? "请选择单位" : "本辖区尚无登记的单位");
       return list;
     });
   }
 
-  // The names of cadres, read organ by organ as the records shown need them (a record keeps its
-  // cadres' ids; a province has too many cadres to read them all for a page).
-  var cadreNames = {}, organsRead = {};
+  /** An organ's name once `organs` read them; else its id ("" for none). */
+  function organName(id) { return id ? organNames[id] || id : ""; }
 
-  /** Reads the cadres of `organIds` not read yet; a promise, kept when a read fails (the cadre is
-   *  then shown by id). */
-  function cadresOf(organIds) {
-    var missing = organIds.filter(function (id, i) { return id && !organsRead[id] && organIds.indexOf(id) === i; });
-    return Promise.all(missing.map(function (id) {
-      return all("cadres?organ_id=" + encodeURIComponent(id)).then(function (cadres) {
-        organsRead[id] = true;
+  /** The cadres of organ `organId`, read once a page (a promise; a read that failed is tried again). */
+  function cadresIn(organId) {
+    if (!cadreLists[organId]) {
+      cadreLists[organId] = all("cadres?organ_id=" + encodeURIComponent(organId)).then(function (cadres) {
         cadres.forEach(function (c) { cadreNames[c.id] = c.name; });
-      }, function () { /* shown by id */ });
-    }));
+        return cadres;
+      }, function (error) {
+        delete cadreLists[organId];
+        throw error;
+      });
+    }
+    return cadreLists[organId];
   }
 
-  /** A cadre's name, once `cadresOf` read the cadre's organ; else the id. */
+  /** Reads the cadres of the organs `organIds` for `cadreName`; a promise, kept when a read fails
+   *  (those cadres are then shown by id). */
+  function cadresOf(organIds) {
+    return Promise.all(organIds.filter(Boolean).map(function (id) { return cadresIn(id).catch(function () {}); }));
+  }
+
+  /** A cadre's name, once the cadre's organ was read; else the id. */
   function cadreName(id) { return cadreNames[id] || id; }
+
+  /** `select` filled with the cadres of organ `organId` after `blank` (leading cadres marked), or
+   *  with a prompt to choose the organ first; a promise. A later choice of organ wins. */
+  function cadreChoices(select, organId, blank) {
+    select.setAttribute("data-organ", organId || "");
+    choices(select, [], organId ? blank : "请先选择单位");
+    if (!organId) return Promise.resolve();
+    return cadresIn(organId).then(function (cadres) {
+      if (select.getAttribute("data-organ") !== organId) return;
+      choices(select, cadres.map(function (c) { return { id: c.id, name: c.name + (c.leading ? " · 领导干部" : "") }; }), blank);
+    });
+  }
 
   /** A form for one step on a record shown in a card: an error box, `fields`, 确认/取消. Sent,
    *  `read(form)` is posted (or sent with `method`) to `path` under the form's Idempotency-Key, and
@@ -513,7 +540,8 @@
     $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
     addRow: addRow, readRows: readRows, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
     facts: facts, steps: steps, pagedList: pagedList, recordForm: recordForm, yuan: yuan, choices: choices,
-    regionChoices: regionChoices, listError: listError, download: download, cadresOf: cadresOf, cadreName: cadreName,
+    regionChoices: regionChoices, listError: listError, download: download, organName: organName, cadresIn: cadresIn,
+    cadresOf: cadresOf, cadreName: cadreName, cadreChoices: cadreChoices,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
     terms: null, regions: {}
   };

@@ -10,7 +10,7 @@
   "use strict";
 
   var O = window.Office, $ = O.$, h = O.h;
-  var organNames = {}, points = {};
+  var points = {};
   var load = null;  // (set by start: the list's current page shown again, or its first)
   var CADRE_KINDS = ["cadre_household", "cadre_enterprise"];
   var PARTNERS = {
@@ -49,7 +49,7 @@
       h("div", { class: "problem-head" }, h("h2", {}, p.partner_name),
         h("span", { class: active ? "badge plain" : "badge ok" }, active ? "进行中" : "已结束")),
       O.facts([
-        ["结对类型", O.terms.pairing_kinds[p.kind] || p.kind], ["结对单位", organNames[p.organ_id] || p.organ_id],
+        ["结对类型", O.terms.pairing_kinds[p.kind] || p.kind], ["结对单位", O.organName(p.organ_id)],
         ["结对干部", p.cadre_id ? O.cadreName(p.cadre_id) : ""],
         ["建设点", p.point_id ? (points[p.point_id] || {}).name || p.point_id : ""],
         ["所在地区", (O.regions[p.region] || {}).name || p.region], ["起止日期", p.start_on + " 至 " + p.end_on],
@@ -84,12 +84,7 @@
   }
 
   function organChosen() {
-    var organ = $("organ_id").value;
-    O.choices($("cadre_id"), [], organ ? "请选择干部" : "请先选择单位");
-    if (!organ) return;
-    O.all("cadres?organ_id=" + encodeURIComponent(organ)).then(function (cadres) {
-      O.choices($("cadre_id"), cadres, "请选择干部");
-    });
+    O.cadreChoices($("cadre_id"), $("organ_id").value, "请选择干部").catch(O.listError);
   }
 
   function pointChosen() {
@@ -102,9 +97,8 @@
     O.options($("kind"), O.terms.pairing_kinds, "请选择");
     O.regionChoices($("region"), claims);
     $("start_on").value = O.today();
-    O.choices($("cadre_id"), [], "请先选择单位");
+    O.cadreChoices($("cadre_id"), "", "请选择干部");
     Promise.all([O.organs(), O.all("points")]).then(function (found) {
-      found[0].forEach(function (o) { organNames[o.id] = o.name; });
       found[1].forEach(function (p) { points[p.id] = p; });
       O.choices($("organ-filter"), found[0], "全部");
       O.choices($("organ_id"), found[0], "请选择单位");

@@ -9,7 +9,7 @@
   "use strict";
 
   var O = window.Office, $ = O.$, h = O.h;
-  var organs = [], organNames = {};
+  var organs = [];
   var load = null;  // (set by start: the list's current page shown again, or its first)
   var LACKS = { instructor: "党建工作指导员", funds: "活动室建设经费（不少于 1 万元）", computer: "电脑" };
 
@@ -17,7 +17,6 @@
     return O.choices(h("select", {}), organs, blank);
   }
 
-  function organName(id) { return id ? organNames[id] || id : ""; }
 
   // --- a contribution to a point ------------------------------------------------------------------
 
@@ -29,13 +28,10 @@
 
   /** The instructor: one of an organ's cadres (name and organ are then the cadre's), or named. */
   function instructorForm(p, card) {
-    var organ = organSelect("请选择单位（选填）"), cadre = O.choices(h("select", {}), [], "请先选择单位");
+    var organ = organSelect("请选择单位（选填）"), cadre = h("select", {});
+    O.cadreChoices(cadre, "", "请选择干部（选填）");
     organ.addEventListener("change", function () {
-      O.choices(cadre, [], organ.value ? "请选择干部（选填）" : "请先选择单位");
-      if (!organ.value) return;
-      O.all("cadres?organ_id=" + encodeURIComponent(organ.value)).then(function (cadres) {
-        O.choices(cadre, cadres, "请选择干部（选填）");
-      });
+      O.cadreChoices(cadre, organ.value, "请选择干部（选填）").catch(O.listError);
     });
     return contribution("选派指导员", "instructors", [
       h("div", { class: "row" }, O.field(["organ_id", "选派单位", organ]), O.field(["cadre_id", "选派干部", cadre])),
@@ -58,7 +54,7 @@
   // --- one point -----------------------------------------------------------------------------------
 
   function said(c) {
-    var by = c.organ_id ? "（" + organName(c.organ_id) + "）" : "";
+    var by = c.organ_id ? "（" + O.organName(c.organ_id) + "）" : "";
     if (c.kind === "instructor") return c.on + " 选派党建工作指导员 " + c.instructor_name + by;
     if (c.kind === "funds") return c.on + " 拨付活动室建设经费 " + O.yuan(c.amount_yuan) + by;
     return c.on + " 捐赠电脑 " + c.count + " 台" + by;
@@ -75,7 +71,7 @@
       h("div", { class: "problem-head" }, h("h2", {}, p.name),
         h("span", { class: p.compliant ? "badge ok" : "badge overdue" }, p.compliant ? "三个一已达标" : "三个一未达标")),
       O.facts([
-        ["地区", (O.regions[p.region] || {}).name || p.region], ["联系单位", organName(p.organ_id)], ["登记日期", p.registered_on],
+        ["地区", (O.regions[p.region] || {}).name || p.region], ["联系单位", O.organName(p.organ_id)], ["登记日期", p.registered_on],
         ["党建工作指导员", p.instructors_total + " 名" + (p.instructors.length ? "：" + p.instructors.map(function (i) {
           return i.instructor_name; }).join("、") : "")],
         ["活动室建设经费", O.yuan(p.funds_total_yuan)], ["捐赠电脑", p.computers_total + " 台"],
@@ -93,7 +89,6 @@
     $("register").hidden = claims.role !== "admin";  // (registering a point is the working committee's)
     O.organs().then(function (list) {
       organs = list;
-      list.forEach(function (o) { organNames[o.id] = o.name; });
       O.choices($("organ-filter"), list, "全部");
       O.choices($("organ_id"), list, "不指定");
       O.regionChoices($("region"), claims);

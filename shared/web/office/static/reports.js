@@ -26,15 +26,8 @@
 
   /** The cadres of the organ chosen, into the cadre select; `cadreId` chosen when given. */
   function showCadres(cadreId) {
-    var organ = $("organ").value, select = $("cadre_id");
-    select.textContent = "";
-    select.appendChild(h("option", { value: "" }, organ ? "请选择干部" : "请先选择单位"));
-    if (!organ) return Promise.resolve();
-    return O.all("cadres?organ_id=" + encodeURIComponent(organ)).then(function (cadres) {
-      cadres.forEach(function (c) {
-        select.appendChild(h("option", { value: c.id }, c.name + (c.leading ? " · 领导干部" : "")));
-      });
-      if (cadreId) select.value = cadreId;
+    return O.cadreChoices($("cadre_id"), $("organ").value, "请选择干部").then(function () {
+      if (cadreId) $("cadre_id").value = cadreId;
     }, function (error) { O.showError($("form-error"), $("report-form"), error); });
   }
 

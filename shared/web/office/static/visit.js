@@ -13,7 +13,6 @@
     ["三学", ["learn_from_cadres", "learn_from_people", "learn_from_practice"]]
   ];
   var chosen = new Map();   // cadre id → cadre: kept while the organ shown changes
-  var cadresOf = {};        // organ id → its cadres, read once
   var keyOf = window.Pages.submissionKeys();  // the visit's Idempotency-Key, by its body
 
   // Each repeatable list: its fields, how a row is read into the API's item, and the activity it
@@ -61,7 +60,8 @@
     var organ = $("organ").value, box = $("cadre-choices");
     box.textContent = "";
     if (!organ) return;
-    var shown = function (cadres) {
+    O.cadresIn(organ).then(function (cadres) {
+      if ($("organ").value !== organ) return;  // (another organ was chosen meanwhile)
       box.textContent = "";
       if (!cadres.length) box.appendChild(h("p", { class: "hint" }, "该单位尚无登记的干部。"));
       cadres.forEach(function (c) {
@@ -73,11 +73,6 @@
         box.appendChild(h("div", { class: "choice" }, input, h("label", { for: id },
           c.name + (c.position ? "（" + c.position + "）" : "") + (c.leading ? " · 领导干部" : ""))));
       });
-    };
-    if (cadresOf[organ]) return shown(cadresOf[organ]);
-    O.all("cadres?organ_id=" + encodeURIComponent(organ)).then(function (cadres) {
-      cadresOf[organ] = cadres;
-      if ($("organ").value === organ) shown(cadres);
     }, function (error) { box.appendChild(h("p", { class: "notice error" }, O.explain(error))); });
   }
 
