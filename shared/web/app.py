@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "node_modules"  # front-end libraries installed from npm by `make`, served locally
 COMMON = Path(__file__).resolve().parent / "static"  # what the services' pages share (pages.css, pages.js)
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # and the Jinja macros they share (common/)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -92,7 +93,7 @@ class ServiceApi(Api):
 def create_app(settings: Settings, title: str, description: str,
                ready: Callable[[], None] | None = None, spec_plugins: Sequence = ()) -> tuple[Flask, ServiceApi]:
     """The app and its Api; `spec_plugins` (apispec plugins) add to what the OpenAPI document says."""
-    app = Flask(settings.service)
+    app = Flask(settings.service, template_folder=str(TEMPLATES))
     app.json = FastJSON(app)
     app.config.update(
         API_TITLE=title, API_VERSION="1", OPENAPI_VERSION="3.0.3",

@@ -15,12 +15,18 @@ from shared.ledger.events import CATEGORIES, SOURCES
 from shared import config
 from shared.ledger.problem import STATUSES
 from shared.web import office
+from shared.web.app import TEMPLATES
+
+
+def app_with(pages, links=()) -> Flask:
+    """An app serving only the office pages, with the templates every service's app shares."""
+    app = Flask("office", template_folder=str(TEMPLATES))
+    app.register_blueprint(office.blueprint(pages, links))
+    return app
 
 
 def client(*pages: str):
-    app = Flask("office")
-    app.register_blueprint(office.blueprint(pages))
-    return app.test_client()
+    return app_with(pages).test_client()
 
 
 VISITS, APPRAISAL = office.SERVICE_PAGES["visits"], office.SERVICE_PAGES["appraisal"]
@@ -68,9 +74,7 @@ def test_the_other_services_pages_are_linked_where_their_addresses_are_configure
     assert urls == {"visits": "https://gz.example/visits/", "reporting": "https://gz.example/reporting/"}
     links = office.elsewhere("appraisal", urls)
     assert links == [("下基层走访", "https://gz.example/visits/office/"), ("数据看板", "https://gz.example/reporting/dashboard/")]
-    app = Flask("office")
-    app.register_blueprint(office.blueprint(APPRAISAL, links))
-    html = app.test_client().get("/office/paper").data.decode()
+    html = app_with(APPRAISAL, links).test_client().get("/office/paper").data.decode()
     assert '<a href="https://gz.example/visits/office/">下基层走访 ›</a>' in html
     assert '<a href="https://gz.example/reporting/dashboard/">数据看板 ›</a>' in html
     assert "其他系统" not in client(*APPRAISAL).get("/office/paper").data.decode()  # none configured, none shown
