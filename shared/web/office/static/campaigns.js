@@ -257,12 +257,11 @@
       .concat(rectify));
   }
 
-  /** The campaign's batches into `box`, read afresh each time the fold is opened. */
+  /** The campaign's batches (a promise of the list); a download's failure is told in `box`. */
   function batchesOf(c, box) {
-    O.api("GET", "campaigns/" + encodeURIComponent(c.id) + "/batches").then(function (answer) {
-      box.textContent = "";
-      if (!answer.items.length) box.appendChild(h("p", { class: "hint" }, "尚未发放。"));
-      box.appendChild(h("ol", { class: "history" }, answer.items.map(function (b) {
+    return O.api("GET", "campaigns/" + encodeURIComponent(c.id) + "/batches").then(function (answer) {
+      if (!answer.items.length) return h("p", { class: "hint" }, "尚未发放。");
+      return h("ol", { class: "history" }, answer.items.map(function (b) {
         var item = h("li", {}, b.issued_on + " " + BATCH_KINDS[b.channel] + " · " +
           (O.terms.respondent_categories[b.respondent_category] || b.respondent_category) + (b.label ? " · " + b.label : "") +
           "：发放 " + b.count + " 份，收回 " + b.returned + " 份", b.over_returned ? h("span", { class: "badge overdue" }, "收回超过发放") : null);
@@ -272,39 +271,40 @@
             h("button", { type: "button", class: "button ghost", onclick: function () { save(b, "html", box); } }, "下载打印页")));
         }
         return item;
-      })));
-    }, function (error) {
-      box.textContent = "";
-      box.appendChild(h("p", { class: "notice error", role: "alert" }, O.explain(error)));
+      }));
     });
   }
 
   function save(b, kind, box) {
     O.download("batches/" + encodeURIComponent(b.id) + "/invitations." + kind, "邀请码-" + (b.label || b.id) + "." + kind)
-      .catch(function (error) { box.appendChild(h("p", { class: "notice error", role: "alert" }, O.explain(error))); });
+      .catch(function (error) { box.appendChild(failure(error)); });
   }
 
-  /** The campaign's rectification problems into `box`: the ledger's problems from questionnaires
-   *  whose reference is this campaign's ("<campaign>/<organ>/<dimension>"). */
-  function rectificationsOf(c, box) {
-    O.all("problems?source=questionnaire").then(function (problems) {
+  /** The campaign's rectification problems (a promise of the list): the ledger's problems from
+   *  questionnaires whose reference is this campaign's ("<campaign>/<organ>/<dimension>"). */
+  function rectificationsOf(c) {
+    return O.all("problems?source=questionnaire").then(function (problems) {
       var mine = problems.filter(function (p) { return (p.source_ref || "").indexOf(c.id + "/") === 0; });
-      box.textContent = "";
-      box.appendChild(mine.length ? h("ol", { class: "history" }, mine.map(function (p) {
+      if (!mine.length) return h("p", { class: "hint" }, "尚未登记。");
+      return h("ol", { class: "history" }, mine.map(function (p) {
         var dimension = p.source_ref.split("/")[2];
         return h("li", {}, p.number + " " + (p.unit_name || "") + " · " + (O.terms.dimensions[dimension] || dimension) + "：" +
           p.description + "（" + (O.terms.problem_statuses[p.status] || p.status) + (p.overdue ? "，逾期" : "") + "）");
-      })) : h("p", { class: "hint" }, "尚未登记。"));
-    }, function (error) {
-      box.textContent = "";
-      box.appendChild(h("p", { class: "notice error", role: "alert" }, O.explain(error)));
+      }));
     });
   }
 
-  /** A fold of the card whose content `fill(c, box)` reads afresh each time it is opened. */
-  function fold(c, title, fill, open) {
+  function failure(error) { return h("p", { class: "notice error", role: "alert" }, O.explain(error)); }
+
+  /** A fold of the card whose content `read(c, box)` (a promise of it) is read afresh each time it
+   *  is opened. */
+  function fold(c, title, read, open) {
     var box = h("div", {}), details = h("details", { open: !!open }, h("summary", {}, title), box);
-    details.addEventListener("toggle", function () { if (details.open) fill(c, box); });  // (also when made open)
+    details.addEventListener("toggle", function () {  // (also when made open)
+      if (!details.open) return;
+      read(c, box).then(function (content) { box.replaceChildren(content); },
+                        function (error) { box.replaceChildren(failure(error)); });
+    });
     return details;
   }
 
