@@ -76,3 +76,23 @@ def sign_in(page, url: str, header: dict) -> None:
     page.fill("#token-input", header["Authorization"].split(" ", 1)[1])
     page.click("#sign-in-form button[type=submit]")
     expect(page.locator("#work")).to_be_visible()
+
+
+# --- a record's steps on a page (Office.steps and Office.stepForm) ----------------------------------
+
+def open_step(card, name: str) -> None:
+    """Open the form of the step `name` on a record's card."""
+    card.locator(".actions button", has_text=name).click()
+
+
+def send_step(card) -> None:
+    """Send the step form open on the card."""
+    card.locator("form.step button[type=submit]").click()
+
+
+def step(card, name: str, fill=None) -> None:
+    """Open the step `name`, fill it in with `fill()` if given, send it."""
+    open_step(card, name)
+    if fill:
+        fill()
+    send_step(card)

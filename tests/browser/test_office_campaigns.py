@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.office_support import CLERK, desk, desk_console, sign_in  # noqa: F401
+from tests.browser.office_support import CLERK, desk, desk_console, open_step, send_step, sign_in  # noqa: F401
 from tests.browser.support import TARGETS, audit, screenshot
 
 
@@ -50,7 +50,7 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
     # Amended before it opens: a target dropped, the title changed, the scoring and limits set.
     expect(page.locator("#draft-settings")).to_be_hidden()  # (a new draft takes the defaults)
     card = page.locator(f"#campaign-{drafted['id']}")
-    card.locator(".actions button", has_text="修改").click()
+    open_step(card, "修改")
     expect(page.locator("#title")).to_have_value("2026年度群众评机关")
     page.fill("#title", "2026年度市直机关群众评机关")
     page.click("[data-list=targets] button[aria-label='删除第4项']")
@@ -73,16 +73,16 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
     assert amended["scoring"]["grade_bands"] == drafted["scoring"]["grade_bands"]  # what was not touched, kept
 
     card = page.locator(f"#campaign-{drafted['id']}")
-    card.locator(".actions button", has_text="开始评议").click()
-    card.locator("form.step button[type=submit]").click()
+    open_step(card, "开始评议")
+    send_step(card)
     expect(card.locator(".badge").first).to_have_text("进行中")
 
-    card.locator(".actions button", has_text="发放邀请码").click()
+    open_step(card, "发放邀请码")
     card.locator("select[data-name=respondent_category]").select_option("npc_deputy")
     card.locator("input[data-name=count]").fill("3")
     card.locator("input[data-name=label]").fill("人大代表第一批")
     audit(page)
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".notice.ok")).to_contain_text("已发放邀请码 3 个（人大代表第一批）")
     expect(card.locator("details[open] li")).to_contain_text("人大代表 · 人大代表第一批：发放 3 份，收回 0 份")
     [batch] = office.call("GET", f"/campaigns/{drafted['id']}/batches").json()["items"]
@@ -97,35 +97,35 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
         sheet = f.read()
     assert "2026年度市直机关群众评机关 · 邀请码 · 人大代表 · 人大代表第一批" in sheet and sheet.count("<svg") == 3
 
-    card.locator(".actions button", has_text="登记纸质问卷").click()
+    open_step(card, "登记纸质问卷")
     card.locator("select[data-name=respondent_category]").select_option("farmer_or_resident")
     card.locator("input[data-name=count]").fill("2")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".notice.ok")).to_have_text("已登记纸质问卷 2 份，可在“纸质问卷录入”中逐份录入。")
 
     # An organ's low-rated dimension put on the ledger for rectification, assigned to the organ at once.
-    card.locator(".actions button", has_text="登记整改问题").click()
+    open_step(card, "登记整改问题")
     card.locator("select[data-name=organ_id]").select_option("traffic")
     card.locator("select[data-name=dimension]").select_option("service_attitude")
     card.locator("select[data-name=category]").select_option("service")
     card.locator("textarea[data-name=description]").fill("窗口服务态度生硬，群众反映较多")
     card.locator("input[data-name=responsible_person]").fill("张伟")
-    card.locator("form.step button[type=submit]").click()  # a responsible person without a deadline
+    send_step(card)  # a responsible person without a deadline
     expect(card.locator("[data-field=deadline] > .field-error")).to_have_text("责任人和办理期限请同时填写，或都不填。")
     card.locator("input[data-name=deadline]").fill("2099-06-30")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".notice.ok")).to_contain_text("并交办给市交通运输局")
     expect(card.locator("details[open] li")).to_contain_text("市交通运输局 · 服务态度：窗口服务态度生硬，群众反映较多（已交办）")
     [problem] = office.call("GET", "/problems?source=questionnaire").json()["items"]
     assert (problem["source_ref"], problem["status"], problem["unit_id"], problem["responsible_person"], problem["deadline"]) == \
         (f"{drafted['id']}/traffic/service_attitude", "assigned", "traffic", "张伟", "2099-06-30")
 
-    card.locator(".actions button", has_text="封存结果").click()
+    open_step(card, "封存结果")
     card.locator("textarea[data-name=reason]").fill("测评结束前不公布得分")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".badge")).to_have_text(["进行中", "结果已封存"])
-    card.locator(".actions button", has_text="结束评议").click()
-    card.locator("form.step button[type=submit]").click()
+    open_step(card, "结束评议")
+    send_step(card)
     expect(card.locator(".badge").first).to_have_text("已结束")
     expect(card.locator(".actions button")).to_have_text(["登记整改问题"])  # (rectification goes on)
     screenshot(page, "office-campaign-closed")

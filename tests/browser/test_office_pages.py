@@ -18,7 +18,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.office_support import (ADMIN, CLERK, COUNTY, REGION, VIEWER, Visits, desk, desk_console,  # noqa: F401
-                                          sign_in, visits)
+                                          open_step, send_step, sign_in, step, visits)
 from tests.browser.support import TARGETS, audit, screenshot
 
 def choose_cadres(page, visits: Visits, *names: str) -> None:
@@ -129,12 +129,12 @@ def test_a_visit_logged_in_error_is_cancelled_from_the_list_and_its_problem_stay
     expect(card).to_contain_text("问需于民、送服务")
     expect(card).to_contain_text("资金 ¥20,000")
     expect(card).to_contain_text("1 个（已登记到问题台账）")
-    card.locator(".actions button", has_text="撤销").click()
-    card.locator("form.step button[type=submit]").click()  # no reason
+    open_step(card, "撤销")
+    send_step(card)  # no reason
     expect(card.locator("[data-field=reason] > .field-error")).to_have_text("必填。")
     assert visits.call("GET", f"/visits/{logged['id']}")["status"] == "logged"
     card.locator("textarea[data-name=reason]").fill("重复录入")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".badge")).to_have_text("已撤销")
     expect(card.locator(".actions")).to_have_count(0)
     page.select_option("#status-filter", "cancelled")
@@ -186,34 +186,28 @@ def test_a_problem_is_moved_along_the_ledger_to_closed(visits, desk, desk_consol
     sign_in(page, visits.url + "/office/problems", CLERK)
     card = page.locator(f"#problem-{problem['id']}")
 
-    def step(name: str, fill=None):
-        card.locator(".actions button", has_text=name).click()
-        if fill:
-            fill()
-        card.locator("form.step button[type=submit]").click()
-
     expect(card).to_contain_text("挂号")
     # Recorded afterwards: a day before the problem was raised is refused in place, a later one taken.
-    step("交办", lambda: (card.locator("select[data-name=unit_id]").select_option(visits.organs["water"]),
-                        card.locator("input[data-name=responsible_person]").fill("赵明"),
-                        card.locator("input[data-name=deadline]").fill("2099-12-31"),
-                        card.locator("input[data-name=on]").fill("2020-01-01")))
+    step(card, "交办", lambda: (card.locator("select[data-name=unit_id]").select_option(visits.organs["water"]),
+                              card.locator("input[data-name=responsible_person]").fill("赵明"),
+                              card.locator("input[data-name=deadline]").fill("2099-12-31"),
+                              card.locator("input[data-name=on]").fill("2020-01-01")))
     expect(card.locator("[data-field=on] > .field-error")).to_have_text(f"日期不能早于上一步（{raised_on}）。")
     card.locator("input[data-name=on]").fill(referred_on)
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator("h2")).to_contain_text("已交办")
-    step("办理进展", lambda: card.locator("textarea[data-name=note]").fill("已组织清淤"))
-    step("办结", lambda: card.locator("textarea[data-name=result]").fill("排水沟已疏通"))
+    step(card, "办理进展", lambda: card.locator("textarea[data-name=note]").fill("已组织清淤"))
+    step(card, "办结", lambda: card.locator("textarea[data-name=result]").fill("排水沟已疏通"))
     expect(card.locator("h2")).to_contain_text("已办结待回访")
     # Not satisfied without saying why: refused in place, the problem unchanged.
-    step("回访", lambda: card.locator("input[type=radio][value=false]").check())
+    step(card, "回访", lambda: card.locator("input[type=radio][value=false]").check())
     expect(card.locator("[data-field=feedback] > .field-error")).to_have_text("不满意时请填写回访意见。")
     assert visits.call("GET", f"/problems/{problem['id']}")["status"] == "reported_done"
     card.locator("textarea[data-name=feedback]").fill("雨后仍有积水")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator("h2")).to_contain_text("办理中")
-    step("办结", lambda: card.locator("textarea[data-name=result]").fill("加深排水沟"))
-    step("回访", lambda: card.locator("input[type=radio][value=true]").check())
+    step(card, "办结", lambda: card.locator("textarea[data-name=result]").fill("加深排水沟"))
+    step(card, "回访", lambda: card.locator("input[type=radio][value=true]").check())
     expect(card.locator("h2")).to_contain_text("已销号")
     screenshot(page, "office-problem-closed")
 
@@ -232,7 +226,7 @@ def test_a_step_on_a_problem_changed_meanwhile_is_refused_and_a_viewer_may_not_s
     problem = visits.problem("路灯不亮")
     sign_in(page, visits.url + "/office/problems", CLERK)
     card = page.locator(f"#problem-{problem['id']}")
-    card.locator(".actions button", has_text="交办").click()
+    open_step(card, "交办")
     # Someone else refers it while the page shows it as registered.
     visits.call("POST", f"/problems/{problem['id']}/referral", headers=CLERK,
                 json={"unit_id": visits.organs["transport"], "unit_name": "市交通运输局",
@@ -240,7 +234,7 @@ def test_a_step_on_a_problem_changed_meanwhile_is_refused_and_a_viewer_may_not_s
     card.locator("select[data-name=unit_id]").select_option(visits.organs["water"])
     card.locator("input[data-name=responsible_person]").fill("赵明")
     card.locator("input[data-name=deadline]").fill("2099-12-31")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator("form.step .notice.error")).to_contain_text("该记录刚被他人修改，请刷新后重试。")
     stored = visits.call("GET", f"/problems/{problem['id']}")
     assert (stored["unit_name"], [e["action"] for e in stored["history"]]) == ("市交通运输局", ["raised", "referred"])
@@ -248,9 +242,9 @@ def test_a_step_on_a_problem_changed_meanwhile_is_refused_and_a_viewer_may_not_s
     page.click("#sign-out")
     sign_in(page, visits.url + "/office/problems", VIEWER)
     card = page.locator(f"#problem-{problem['id']}")
-    card.locator(".actions button", has_text="办结").click()
+    open_step(card, "办结")
     card.locator("textarea[data-name=result]").fill("已修复")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator("form.step .notice.error")).to_contain_text("无权进行此操作")
     assert visits.call("GET", f"/problems/{problem['id']}")["status"] == "assigned"
     desk_console.assert_clean(409, 403)
@@ -263,13 +257,13 @@ def test_the_appraisal_ledger_page_takes_the_responsible_unit_typed_in(service, 
     sign_in(page, service.url + "/office/problems", CLERK)
     expect(page.locator("nav.pages a")).to_have_text(["纸质问卷录入", "网上意见处理", "评议活动", "问题台账"])  # no visits here
     card = page.locator(f"#problem-{problem['id']}")
-    card.locator(".actions button", has_text="交办").click()
+    open_step(card, "交办")
     card.locator("input[data-name=unit_id]").fill("tax")
     card.locator("input[data-name=unit_name]").fill("市税务局")
     card.locator("input[data-name=responsible_person]").fill("孙伟")
     card.locator("input[data-name=deadline]").fill("2099-12-31")
     audit(page)
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator("h2")).to_contain_text("已交办")
     screenshot(page, "office-appraisal-ledger")
     stored = service.office.call("GET", f"/problems/{problem['id']}").json()
@@ -346,20 +340,20 @@ def test_online_opinions_are_registered_on_the_ledger_or_hidden(service, desk, d
     expect(page.locator("#summary")).to_have_text("共 2 条意见，第 1–2 条")
     complaint, advert = (page.locator(f"#opinion-{said[text]}") for text in said)
 
-    complaint.locator(".actions button", has_text="登记为问题").click()
+    open_step(complaint, "登记为问题")
     complaint.locator("select[data-name=category]").select_option("service")
     complaint.locator("input[data-name=responsible_person]").fill("周敏")
-    complaint.locator("form.step button[type=submit]").click()  # a person without a deadline
+    send_step(complaint)  # a person without a deadline
     expect(complaint.locator("[data-field=deadline] > .field-error")).to_have_text("责任人和办理期限请同时填写，或都不填。")
     complaint.locator("input[data-name=deadline]").fill("2099-12-31")
-    complaint.locator("form.step button[type=submit]").click()
+    send_step(complaint)
     expect(complaint.locator(".notice.ok")).to_contain_text("已登记为问题")
     expect(complaint.locator(".actions button", has_text="登记为问题")).to_have_count(0)
 
-    advert.locator(".actions button", has_text="隐藏").click()
+    open_step(advert, "隐藏")
     advert.locator("textarea[data-name=reason]").fill("广告")
     audit(page)
-    advert.locator("form.step button[type=submit]").click()
+    send_step(advert)
     expect(advert.locator(".notice.ok")).to_contain_text("已隐藏")
     screenshot(page, "office-opinions")
     page.click("#filters button[type=submit]")  # hidden ones are left out unless asked for

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.backends import token
 from tests.browser.office_support import (ADMIN, CLERK, COUNTY, REGION, desk, desk_console,  # noqa: F401
-                                          sign_in, visits)
+                                          open_step, send_step, sign_in, step, visits)
 from tests.browser.support import audit, screenshot
 
 
@@ -44,32 +44,27 @@ def test_a_point_is_registered_and_brought_to_three_ones(visits, desk, desk_cons
     expect(card.locator(".badge")).to_have_text("三个一未达标")
     expect(card).to_contain_text("党建工作指导员、活动室建设经费（不少于 1 万元）、电脑")
 
-    def contribute(step: str, fill) -> None:
-        card.locator(".actions button", has_text=step).click()
-        fill()
-        card.locator("form.step button[type=submit]").click()
-
-    contribute("拨付经费", lambda: card.locator("input[data-name=amount_yuan]").fill("10000.005"))
+    step(card, "拨付经费", lambda: card.locator("input[data-name=amount_yuan]").fill("10000.005"))
     expect(card.locator("[data-field=amount_yuan] > .field-error")).to_have_text("金额最多保留两位小数（分）。")
     card.locator("input[data-name=amount_yuan]").fill("10000")
     card.locator("select[data-name=organ_id]").select_option(visits.organs["transport"])
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".notice.ok")).to_have_text("拨付经费已记录。")
     expect(card).to_contain_text("¥10,000.00")
 
     # The instructor chosen among an organ's cadres: name and organ are the cadre's.
-    contribute("选派指导员", lambda: (card.locator("select[data-name=organ_id]").select_option(visits.organs["water"]),
-                                 card.locator("select[data-name=cadre_id] option", has_text="赵明").wait_for(state="attached"),
-                                 card.locator("select[data-name=cadre_id]").select_option(visits.cadres["赵明"])))
+    step(card, "选派指导员", lambda: (card.locator("select[data-name=organ_id]").select_option(visits.organs["water"]),
+                                   card.locator("select[data-name=cadre_id] option", has_text="赵明").wait_for(state="attached"),
+                                   card.locator("select[data-name=cadre_id]").select_option(visits.cadres["赵明"])))
     expect(card).to_contain_text("1 名：赵明")
 
     # Donated before the point was registered: refused in place.
-    contribute("捐赠电脑", lambda: (card.locator("input[data-name=count]").fill("2"),
+    step(card, "捐赠电脑", lambda: (card.locator("input[data-name=count]").fill("2"),
                                 card.locator("input[data-name=on]").fill(days_ago(6))))
     expect(card.locator("[data-field=on] > .field-error")).to_have_text(f"日期不能早于建设点登记日期（{days_ago(5)}）。")
     card.locator("input[data-name=on]").fill(days_ago(1))
     audit(page)
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".badge")).to_have_text("三个一已达标")
     expect(card.locator("details summary")).to_have_text("帮扶记录（3）")
     screenshot(page, "office-point-compliant")
@@ -121,18 +116,18 @@ def test_pairings_are_started_their_days_logged_and_ended(visits, desk, desk_con
     expect(card).to_contain_text("0 天（要求 12 天，尚差 12 天）")
 
     # More days than have passed since the start: refused in place, with the figures.
-    card.locator(".actions button", has_text="记录驻点").click()
+    open_step(card, "记录驻点")
     card.locator("input[data-name=days]").fill("40")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator("[data-field=days] > .field-error")).to_have_text(
         f"从开始到 {date.today().isoformat()} 只有 31 天，已记录驻点 0 天。")
     card.locator("input[data-name=days]").fill("5")
     card.locator("textarea[data-name=note]").fill("帮助申请危房改造补助")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card).to_contain_text("5 天（要求 12 天，尚差 7 天）")
-    card.locator(".actions button", has_text="结束结对").click()
+    open_step(card, "结束结对")
     card.locator("textarea[data-name=outcome]").fill("危房改造完成，已稳定脱贫")
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".badge")).to_have_text("已结束")
     expect(card.locator(".actions")).to_have_count(0)  # nothing more to do on an ended pairing
 
@@ -179,20 +174,20 @@ def test_good_practices_are_reported_and_the_working_committee_decides(visits, d
     sign_in(page, visits.url + "/office/practices", ADMIN)
     first, second = visits.call("GET", "/practices")["items"]
     card = page.locator(f"#practice-{first['id']}")
-    card.locator(".actions button", has_text="刊发").click()
+    open_step(card, "刊发")
     card.locator("input[data-name=issue]").fill("《赣州机关党建》2026年第12期")
-    card.locator("form.step button[type=submit]").click()  # no channel ticked
+    send_step(card)  # no channel ticked
     expect(card.locator("[data-field=channels] > .field-error")).to_have_text("应选择或填写 1 至 2 项。")
     card.get_by_label("内刊").check()
     card.get_by_label("内网").check()
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".badge")).to_have_text("已刊发")
     expect(card).to_contain_text("内刊、内网")
     other = page.locator(f"#practice-{second['id']}")
-    other.locator(".actions button", has_text="不予采用").click()
+    open_step(other, "不予采用")
     other.locator("textarea[data-name=reason]").fill("做法尚在试行，成效待观察")
     audit(page)
-    other.locator("form.step button[type=submit]").click()
+    send_step(other)
     expect(other.locator(".badge")).to_have_text("不予采用")
     screenshot(page, "office-practices")
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.office_support import ADMIN, CLERK, COUNTY, desk, desk_console, sign_in, visits  # noqa: F401
+from tests.browser.office_support import (ADMIN, CLERK, COUNTY, desk, desk_console, open_step, send_step,  # noqa: F401
+                                          sign_in, visits)
 from tests.browser.support import audit, screenshot
 
 
@@ -41,13 +42,13 @@ def test_the_working_committee_keeps_the_roster_and_a_promotion_makes_a_leading_
     page.click("#filters button[type=submit]")
     card = page.locator(f"#cadre-{visits.cadres['李红']}")
     expect(card.locator(".badge")).to_have_count(0)
-    card.locator(".actions button", has_text="变更").click()
-    card.locator("form.step button[type=submit]").click()  # nothing changed
+    open_step(card, "变更")
+    send_step(card)  # nothing changed
     expect(card.locator("[data-field=rank] > .field-error")).to_have_text("没有变更：请选择新职级或调入单位，或填写新职务。")
     card.locator("select[data-name=rank]").select_option("deputy_county")
     card.locator("input[data-name=position]").fill("副局长")
     audit(page)
-    card.locator("form.step button[type=submit]").click()
+    send_step(card)
     expect(card.locator(".badge")).to_have_text("领导干部")
     expect(card).to_contain_text("副处级/副县级")
     screenshot(page, "office-roster")
