@@ -537,7 +537,7 @@
   }
 
   var Office = window.Office = {
-    $: $, h: h, say: say, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
+    $: $, h: h, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
     addRow: addRow, readRows: readRows, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
     facts: facts, steps: steps, pagedList: pagedList, recordForm: recordForm, yuan: yuan, choices: choices,
     regionChoices: regionChoices, listError: listError, download: download, organName: organName, cadresIn: cadresIn,
