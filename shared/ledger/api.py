@@ -12,6 +12,7 @@ from shared.clock import today
 from shared.events import Schema
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES, Problem, is_overdue
+from shared.projections import Prefix
 from shared.web.auth import caller, require_region
 from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_of_views, page_schema, region_filter
@@ -108,6 +109,9 @@ class ProblemQuery(ListQuery):
     category = fields.Str(validate=validate.OneOf(list(CATEGORIES)))
     overdue = fields.Bool()
     unit_id = fields.Str()
+    source_ref_prefix = fields.Str(validate=validate.Length(1, 100), metadata={
+        "description": "Problems whose `source_ref` starts with this: e.g. `<campaign id>/` for a campaign's "
+                       "rectification problems (`<campaign>/<organ>/<dimension>`)."})
 
 
 def with_overdue(view: dict) -> dict:
@@ -164,6 +168,8 @@ def problems_blueprint(get_repository: Callable[[], EventSourcedRepository], sou
         for key in ("status", "source", "category", "unit_id"):
             if key in query:
                 where[key] = query[key]
+        if "source_ref_prefix" in query:
+            where["source_ref"] = Prefix(query["source_ref_prefix"])
         keep = (lambda v: v["overdue"] == query["overdue"]) if "overdue" in query else None  # as of today
         return page_of_views(get_repository(), Problem.stream_prefix, where, [("raised_on", True)], query,
                              each=with_overdue, keep=keep)

@@ -64,3 +64,17 @@ def test_rejections_change_nothing(backend):
 
     events = backend.published(app.extensions["shuangwan"])
     assert [e.type for e in events] == ["ProblemRaised"]
+
+
+def test_problems_are_listed_by_the_start_of_their_reference(backend):
+    client = create_app(backend.settings("visits", office_region="360700")).test_client()
+    clerk = token("360700", "clerk")
+    for ref in ("campaign-1/traffic/work_quality", "campaign-1/court/organ_image", "campaign-10/traffic/work_quality", None):
+        body = {"category": "service", "description": f"re {ref}", "region": "360700", **({"source_ref": ref} if ref else {})}
+        assert client.post("/problems", json=body, headers=clerk).status_code == 201
+    listed = client.get("/problems?source_ref_prefix=campaign-1/&page_size=50", headers=clerk).json
+    assert sorted(p["source_ref"] for p in listed["items"]) == ["campaign-1/court/organ_image",
+                                                                "campaign-1/traffic/work_quality"]
+    assert listed["total"] == 2
+    assert client.get("/problems?page_size=50", headers=clerk).json["total"] == 4
+    assert client.get("/problems?source_ref_prefix=", headers=clerk).status_code == 422
