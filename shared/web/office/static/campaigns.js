@@ -283,8 +283,7 @@
   /** The campaign's rectification problems (a promise of the list): the ledger's problems from
    *  questionnaires whose reference is this campaign's ("<campaign>/<organ>/<dimension>"). */
   function rectificationsOf(c) {
-    return O.all("problems?source=questionnaire").then(function (problems) {
-      var mine = problems.filter(function (p) { return (p.source_ref || "").indexOf(c.id + "/") === 0; });
+    return O.all("problems?source=questionnaire&source_ref_prefix=" + encodeURIComponent(c.id + "/")).then(function (mine) {
       if (!mine.length) return h("p", { class: "hint" }, "尚未登记。");
       return h("ol", { class: "history" }, mine.map(function (p) {
         var dimension = p.source_ref.split("/")[2];
