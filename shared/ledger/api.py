@@ -162,7 +162,8 @@ def problems_blueprint(get_repository: Callable[[], EventSourcedRepository], sou
     @blp.arguments(ProblemQuery, location="query")
     @blp.response(200, page_schema(ProblemSchema))
     def list_problems(query):
-        """List problems in the caller's jurisdiction, filterable by status, source, category, overdue."""
+        """List problems in the caller's jurisdiction, filterable by status, source, category, unit, overdue and
+        the start of their reference."""
         who = caller("viewer")
         where = {"region": region_filter(who, query.get("region"))}
         for key in ("status", "source", "category", "unit_id"):
