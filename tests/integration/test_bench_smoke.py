@@ -24,6 +24,7 @@ def test_every_benchmark_produces_figures(kafka_bootstrap, mongodb_url):
         assert row.baseline is None or (math.isfinite(row.baseline) and row.baseline > 0), row
         assert row.target, row
     assert all(r.ratio is not None for r in rows if r.bench[0] in "123" or r.bench == "4 rebuild")
+    assert all("storage floor" in r.note for r in rows if r.bench == "2 http")
 
 
 def test_the_report_keeps_what_was_written_by_hand(tmp_path, monkeypatch):
