@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, TypeVar
 import orjson
 
 from shared.aggregate import Aggregate, NotFound
-from shared.envelope import Recorded, new_event_id, utcnow
+from shared.envelope import Recorded, new_event_id, source_of, utcnow
 from shared.eventstore import ConcurrencyError, EventStore, StoreUnavailable
 from shared.events import EventRegistry
 from shared.observability import APPENDED
@@ -82,7 +82,7 @@ class EventSourcedRepository:
     def __init__(self, store: EventStore, registry: EventRegistry, views: ProjectionStore, office_region: str,
                  aggregate_types: Iterable[type[Aggregate]]):
         self.store, self.registry, self.views = store, registry, views
-        self.source = f"/shuangwan/{registry.family}/{office_region}"
+        self.source = source_of(registry.family, office_region)
         self.types = {t.stream_prefix: t for t in aggregate_types}
 
     def type_of(self, stream: str) -> type[Aggregate]:

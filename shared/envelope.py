@@ -43,6 +43,19 @@ class Recorded(NamedTuple):
         return self._replace(position=position)
 
 
+def source_of(family: str, office_region: str) -> str:
+    """An event's CloudEvents `source`: the service family and the office whose instance stored it."""
+    return f"/shuangwan/{family}/{office_region}"
+
+
+def office_of(source: str) -> str | None:
+    """The office region in a `source` made by `source_of`; None for any other source."""
+    parts = source.split("/")
+    if len(parts) == 4 and parts[0] == "" and parts[1] == "shuangwan" and parts[3].isdigit() and len(parts[3]) == 6:
+        return parts[3]
+    return None
+
+
 def new_event_id() -> str:
     return str(uuid.uuid4())
 

@@ -8,7 +8,7 @@ import pytest
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.v1.http import from_json
 
-from shared.envelope import MalformedEnvelope, from_bytes, to_bytes, to_cloudevent
+from shared.envelope import MalformedEnvelope, from_bytes, office_of, source_of, to_bytes, to_cloudevent
 from shared.events import InvalidPayload, UnknownEventType
 from tests.contract.support import Scored, event, make_registry
 
@@ -40,6 +40,15 @@ def test_the_envelope_carries_the_required_attributes():
     assert ce["dataschema"] == "urn:shuangwan:schema:visits.Counted:v1"
     assert (ce["region"], ce["tier"], ce["streamversion"], ce["dataversion"]) == ("360702", "county", 4, 1)
     assert "三送" in to_bytes(sample()).decode("utf-8")  # UTF-8 on the wire, not \u escapes
+
+
+def test_the_source_names_the_office_that_stored_the_event():
+    assert source_of("appraisal", "360702") == "/shuangwan/appraisal/360702"
+    assert office_of(source_of("appraisal", "360702")) == "360702"
+    # an integrator's or a malformed source names no office
+    for foreign in ("/partner/visits/360702", "/shuangwan/visits", "/shuangwan/visits/3607", "shuangwan/visits/360702",
+                    "/shuangwan/visits/360702/x", ""):
+        assert office_of(foreign) is None, foreign
 
 
 @pytest.mark.parametrize("reader", ["v1.http.from_json", "core.JSONFormat"])

@@ -1,12 +1,14 @@
 """The problem ledger (问题台账) as rows: one per problem, from either service's ledger events.
 
 A row keeps the problem's current facts plus its steps (`[action, on, due]`), so that a report
-can judge the problem as of any day — overdue at the end of last month, closed within a week.
+can judge the problem as of any day — overdue at the end of last month, closed within a week —
+and the office whose service keeps it (`office`, from the event's source; None if that says no
+office), so a page can send the office to the problem where it is handled.
 """
 from __future__ import annotations
 
 from shared.consumer import Projection
-from shared.envelope import Recorded
+from shared.envelope import Recorded, office_of
 from shared.ledger.events import LEDGER
 
 
@@ -22,7 +24,7 @@ class Problems(Projection):
 
 
 def _raised(row: dict, e: dict, event: Recorded) -> dict:
-    row.update(number=e["number"], family=event.family, source=e["source"], source_ref=e["source_ref"],
+    row.update(number=e["number"], family=event.family, office=office_of(event.source), source=e["source"], source_ref=e["source_ref"],
                category=e["category"], description=e["description"], region=e["region"],
                organ_id=e["organ_id"], raised_on=e["raised_on"], status="registered", unit_id=None,
                unit_name=None, deadline=None, promised_date=None, long_term=False, closed_on=None,

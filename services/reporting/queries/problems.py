@@ -32,8 +32,8 @@ OVERDUE_COLUMNS = [
 
 # What the figures and their breakdowns read of a problem row, and what the list of overdue ones shows.
 FIGURE_FIELDS = ["region", "source", "category", "unit_id", "organ_id", "raised_on", "closed_on", "steps"]
-OVERDUE_FIELDS = ["number", "source", "category", "region", "unit_id", "unit_name", "steps", "raised_on",
-                  "description"]
+OVERDUE_FIELDS = ["number", "family", "office", "source", "category", "region", "unit_id", "unit_name", "steps",
+                  "raised_on", "description"]
 
 
 def campaign_of(problem: dict, opinion_campaigns: dict[str, str]) -> str | None:
@@ -110,6 +110,8 @@ def overdue_table(store: ProjectionStore, scope: Scope) -> Table:
             "status": state["status"], "status_name": STATUS_NAMES[state["status"]],
             "due": state["promised_date"] or state["deadline"], "days_overdue": days_overdue(p, day),
             "raised_on": p["raised_on"], "description": p["description"],
+            # where the problem is handled: the service family and the office running it (not columns)
+            "family": p["family"], "office": p.get("office"),
         })
     rows.sort(key=lambda r: (-r["days_overdue"], r["number"]))
     return Table("overdue", "逾期问题", OVERDUE_COLUMNS, rows, meta={"as_of": day.isoformat()})

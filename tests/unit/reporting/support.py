@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from shared.contracts.appraisal import APPRAISAL
 from shared.contracts.visits import VISITS
-from shared.envelope import Recorded, to_bytes
+from shared.envelope import Recorded, source_of, to_bytes
 from shared.regions import tier_of
 
 REGISTRIES = {"visits": VISITS, "appraisal": APPRAISAL}
@@ -15,14 +15,15 @@ FAST = 0.02  # seconds an idle poll of the in-memory bus waits
 _ids = itertools.count(1)
 
 
-def recorded(family: str, type_: str, stream: str, version: int, data: dict, region: str | None = None) -> Recorded:
+def recorded(family: str, type_: str, stream: str, version: int, data: dict, region: str | None = None,
+             office: str = "360700") -> Recorded:
     """A stored event whose payload went through the contract (validated, JSON-ready); the
-    envelope's region is the payload's unless given."""
+    envelope's region is the payload's unless given; `office` stored it."""
     schema_version, payload = REGISTRIES[family].encode(type_, data)
     region = region or data["region"]
     return Recorded(id=f"e{next(_ids)}", family=family, type=type_, schema_version=schema_version, stream=stream,
                     version=version, data=payload, time=datetime(2026, 10, 1, tzinfo=timezone.utc), region=region,
-                    tier=tier_of(region), source=f"/shuangwan/{family}/360700")
+                    tier=tier_of(region), source=source_of(family, office))
 
 
 def message(event: Recorded) -> tuple[str, bytes]:
@@ -30,13 +31,14 @@ def message(event: Recorded) -> tuple[str, bytes]:
 
 
 def problem_events(stream: str, region: str = "360702", *, raised_on="2026-10-01", steps=(), family="visits",
-                   source="visit", source_ref=None, organ_id=None, category="infrastructure") -> list[Recorded]:
-    """ProblemRaised, then each (type, payload) of `steps`."""
+                   source="visit", source_ref=None, organ_id=None, category="infrastructure",
+                   office="360700") -> list[Recorded]:
+    """ProblemRaised, then each (type, payload) of `steps`, stored by `office`."""
     events = [recorded(family, "ProblemRaised", stream, 1, dict(
         number=f"{region}-{stream}", source=source, source_ref=source_ref, category=category, description="村道破损",
-        region=region, organ_id=organ_id, raised_by=None, raised_on=raised_on))]
+        region=region, organ_id=organ_id, raised_by=None, raised_on=raised_on), office=office)]
     for version, (type_, payload) in enumerate(steps, start=2):
-        events.append(recorded(family, type_, stream, version, payload, region))
+        events.append(recorded(family, type_, stream, version, payload, region, office))
     return events
 
 

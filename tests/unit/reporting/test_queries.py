@@ -237,7 +237,7 @@ def test_problems_by_source_and_campaign_and_overdue_list():
                         source_ref=f"{CAMPAIGN}/organ-y/work_quality", organ_id="organ-y",
                         steps=[referred("2026-10-05", "2026-10-10")]),
         *problem_events("p2", "360700", family="appraisal", source="opinion", source_ref="o1", organ_id="organ-y"),
-        *problem_events("p3", "360702", steps=[referred("2026-10-02", "2026-10-20")]),
+        *problem_events("p3", "360702", steps=[referred("2026-10-02", "2026-10-20")], office="360702"),
         *problem_events("p4", "360702", family="appraisal", source="questionnaire", source_ref="campaign-other/x/y"),
     )
     rows = loaded("360700", events).rows()
@@ -251,6 +251,8 @@ def test_problems_by_source_and_campaign_and_overdue_list():
     # at 10-31: p3 (deadline 10-20, 11 days) and p1 (deadline 10-10, 21 days), most overdue first
     assert [(r["key"], r["days_overdue"], r["unit_name"]) for r in overdue.rows] == [
         ("p1", 21, "交通局"), ("p3", 11, "交通局")]
+    # where each is handled: p1 by the city's appraisal service, p3 by the county's own visits service
+    assert [(r["family"], r["office"]) for r in overdue.rows] == [("appraisal", "360700"), ("visits", "360702")]
     weeks = problems_table(rows, scope(), "week")
     assert [(r["key"], r["raised"]) for r in weeks.rows][:2] == [("2026-W40", 4), ("2026-W41", 0)]
 
