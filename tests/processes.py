@@ -28,6 +28,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "SHUANGWAN_TOPIC_PREFIX": settings.topic_prefix,
         "SHUANGWAN_MAX_BODY_BYTES": str(settings.max_body_bytes),
         "SHUANGWAN_HASH_KEY": settings.hash_key,
+        "SHUANGWAN_PUBLIC_URLS": ",".join(f"{service}={url}" for service, url in settings.public_urls.items()),
     }
 
 

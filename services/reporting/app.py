@@ -35,6 +35,7 @@ def create_app(settings: config.Settings | None = None):
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     # the offices' dashboard, /dashboard/ (not in the OpenAPI document), linking to the offices' forms
-    app.register_blueprint(dashboard(office.elsewhere("reporting", ctx.settings.public_urls)))
+    app.register_blueprint(dashboard(office.elsewhere("reporting", ctx.settings.public_urls),
+                                     office.ledgers(ctx.settings.public_urls), ctx.settings.office_region))
     app.extensions["shuangwan"] = ctx
     return app

@@ -24,7 +24,8 @@
   sheet with QR codes to print), paper batches recorded; an organ's low-rated dimension put on
   the problem ledger for rectification (整改);
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
-  and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访.
+  and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访; with
+  `?problem=<id>` (the dashboard's overdue list links so), that one problem alone.
 
 The REST API stays the offices' main interface; these pages are a person's way into the same
 endpoints. HTML with scripts and a stylesheet (on top of /common/pages.css and pages.js, which the
@@ -90,6 +91,14 @@ def elsewhere(service: str, public_urls: dict[str, str]) -> list[tuple[str, str]
     """(name, address) of the other web services' landing pages whose addresses are configured."""
     return [(name, public_urls[site] + path) for site, (name, path) in SITES.items()
             if site != service and site in public_urls]
+
+
+def ledgers(public_urls: dict[str, str]) -> dict[str, str]:
+    """The ledger page (`/office/problems`) of each write service whose address is configured, by
+    the service's event family (a problem's `family`): where the dashboard sends an office to one
+    of its problems (`?problem=<id>`)."""
+    return {service: public_urls[service] + "office/problems" for service, pages in SERVICE_PAGES.items()
+            if "problems" in pages and service in public_urls}
 
 
 def blueprint(pages: Sequence[str], links: Sequence[tuple[str, str]] = ()) -> Blueprint:

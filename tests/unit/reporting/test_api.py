@@ -1,6 +1,9 @@
 """The query API on the in-memory fakes: access rules, parameters, exports."""
 import csv
+import html
 import io
+import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -135,3 +138,8 @@ def test_the_dashboard_links_to_the_offices_forms_where_their_addresses_are_conf
     page = app.test_client().get("/dashboard/").data.decode()
     assert '<a href="https://gz.example/visits/office/">下基层走访 ›</a>' in page
     assert '<a href="https://gz.example/appraisal/office/">群众评机关 ›</a>' in page
+    # the office's ledger pages, for its own overdue problems to link to
+    assert 'data-office="360700"' in page
+    ledgers = re.search(r"data-ledgers='([^']*)'", page).group(1)
+    assert json.loads(html.unescape(ledgers)) == {"appraisal": "https://gz.example/appraisal/office/problems",
+                                                  "visits": "https://gz.example/visits/office/problems"}

@@ -5,6 +5,10 @@
   "use strict";
 
   const API = document.body.dataset.api || "../reports/";
+  // This office's ledger pages by event family, where their addresses are configured: an overdue
+  // problem its own services keep links to its card there (`?problem=<id>`).
+  const OFFICE = document.body.dataset.office || "";
+  const LEDGERS = JSON.parse(document.body.dataset.ledgers || "{}");
   const ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
   const $ = (id) => document.getElementById(id);
 
@@ -253,7 +257,8 @@
 
   const NUMERIC = new Set(["int", "rate", "score", "days", "yuan"]);
 
-  // A report table: the API's column titles and kinds; `keys` picks and orders the columns.
+  // A report table: the API's column titles and kinds; `keys` picks and orders the columns; `link`
+  // (a row's drill-down hash) or `away` (another page's address) makes its first cell a link.
   function renderTable(container, table, options) {
     const opts = options || {};
     const byKey = Object.fromEntries(table.columns.map((c) => [c.key, c]));
@@ -267,7 +272,9 @@
       columns.forEach((c, i) => {
         const text = show(row[c.key], c.kind);
         const link = i === 0 && opts.link ? opts.link(row) : null;
-        const content = link ? el("a", { href: link, text }) : text;
+        const away = i === 0 && opts.away ? opts.away(row) : null;  // another page, in a tab of its own
+        const content = link ? el("a", { href: link, text })
+          : away ? el("a", { href: away, text, target: "_blank", rel: "noopener", title: "到问题台账办理" }) : text;
         const cell = el(i === 0 ? "th" : "td", { class: (NUMERIC.has(c.kind) ? "num " : "") + "col-" + c.key }, content);
         if (i === 0) cell.scope = "row";
         if (opts.badges && i === 0) opts.badges(row).forEach((b) => cell.append(" ", el("span", { class: "badge " + b[0], text: b[1] })));
@@ -675,7 +682,9 @@
       renderTable($("table-problems"), problems, { keys: problems.columns.map((c) => c.key).filter((k) => k !== "key"),
                                                    link: (r) => (r.key !== region && children.length ? hashOf({ ...v, region: r.key }) : null) });
       $("overdue-count").textContent = `（${fmt.int(overdue.rows.length)} 个，截至 ${overdue.as_of}）`;
-      renderTable($("table-overdue"), overdue, { empty: "没有逾期问题", rowClass: (r) => (r.days_overdue >= 30 ? "row-bottom" : "") });
+      renderTable($("table-overdue"), overdue, { empty: "没有逾期问题", away: ledgerOf,
+                                                 rowClass: (r) => (r.days_overdue >= 30 ? "row-bottom" : "") });
+      $("overdue-sub").hidden = !overdue.rows.some(ledgerOf);
 
       // Visits per ISO week by activity: one small query per week of the table, clipped to the period.
       const weeks = weekly.rows;
@@ -695,6 +704,12 @@
     } catch (error) {
       if (my === state.loading) failed(error);
     }
+  }
+
+  /** The address of an overdue problem on this office's ledger page, if its own service keeps it. */
+  function ledgerOf(row) {
+    const page = row.office === OFFICE ? LEDGERS[row.family] : null;
+    return page ? `${page}?problem=${encodeURIComponent(row.key)}` : null;
   }
 
   // ---- wiring

@@ -3,7 +3,7 @@
  * category and overdue, newest first; each problem moved along by the step its status allows
  * (POST /problems/<id>/referral, /return, /progress, /promised-date, /done, /verification), each
  * step sent with the version shown, so a problem someone else changed meanwhile gets 409, not a
- * silent overwrite.
+ * silent overwrite. With `?problem=<id>`, that problem alone.
  */
 (function () {
   "use strict";
@@ -119,6 +119,17 @@
 
   var load = null;  // (set by start: the list's current page shown again, or its first)
 
+  /** One problem alone (`?problem=<id>`, as the dashboard's overdue list links): no filters or
+   *  pages, and a way back to the whole ledger. */
+  function one(id) {
+    $("filters").hidden = true;
+    document.querySelector(".pager").hidden = true;
+    $("summary").replaceChildren("只显示一个问题。", h("a", { href: window.location.pathname }, "查看全部问题"));
+    O.api("GET", "problems/" + encodeURIComponent(id)).then(function (problem) {
+      $("problems").replaceChildren(render(problem));
+    }, O.listError);
+  }
+
   function start() {
     O.options($("status"), O.terms.problem_statuses, "全部");
     O.options($("category"), O.terms.problem_categories, "全部");
@@ -128,7 +139,8 @@
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); load(true); });
     var units = O.terms.organs ? O.organs().then(function (list) { organs = list; }, function () { organs = null; })
       : Promise.resolve();
-    units.then(load);
+    var only = new URLSearchParams(window.location.search).get("problem");
+    units.then(only ? function () { one(only); } : load);
   }
 
   O.boot(start);

@@ -1,0 +1,145 @@
+"""From the dashboard's overdue list to the problem's card on the ledger page, in a real browser.
+
+A city office (赣州市, 360700) runs its visits service and its reporting instance with their public
+addresses configured (SHUANGWAN_PUBLIC_URLS); a county office (章贡区, 360702) runs its own visits
+service on the same bus. Each raises an overdue problem in the county. The city's dashboard lists
+both, and links only its own to its ledger page, where the office takes the next step on it.
+"""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from shared.clock import today
+from tests.backends import Backend, token
+from tests.browser.dashboard_support import DESK, bearer, settle
+from tests.browser.office_support import open_step, send_step
+from tests.browser.support import ARTIFACTS, Console, audit, new_page, screenshot
+from tests.processes import Processes, free_port
+
+CITY, COUNTY = "360700", "360702"
+
+
+def overdue_problem(url: str, office: str, description: str) -> dict:
+    """A problem raised by `office` 40 days ago in the county and referred with a deadline 10 days ago."""
+    clerk = token(office, "clerk", subject="ledger-clerk")
+    raised = requests.post(url + "/problems", headers=clerk, timeout=30, json={
+        "category": "infrastructure", "description": description, "region": COUNTY,
+        "on": (today() - timedelta(days=40)).isoformat()})
+    assert raised.status_code == 201, raised.text
+    problem = raised.json()
+    referred = requests.post(f"{url}/problems/{problem['id']}/referral", headers=clerk, timeout=30, json={
+        "version": problem["version"], "unit_id": "unit-roads", "unit_name": "章贡区交通运输局",
+        "responsible_person": "刘强", "deadline": (today() - timedelta(days=10)).isoformat(),
+        "on": (today() - timedelta(days=39)).isoformat()})
+    assert referred.status_code == 200, referred.text
+    return referred.json()
+
+
+def wait_until_overdue(reporting: str, ids: set[str], timeout: float = 120) -> None:
+    """Until the city's reporting instance lists `ids` as overdue (relayed and consumed)."""
+    deadline, listed = time.monotonic() + timeout, set()
+    while time.monotonic() < deadline:
+        answer = requests.get(reporting + "/reports/problems/overdue", headers=token(CITY, "viewer"), timeout=30)
+        listed = {row["key"] for row in answer.json()["rows"]} if answer.status_code == 200 else set()
+        if listed == ids:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"overdue problems listed: {listed}, expected {ids}")
+
+
+@pytest.fixture(scope="module")
+def offices(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ledger-links")
+    backend, processes = Backend("embedded", "ledger-links", tmp), Processes(tmp)
+    ports = {"visits": free_port(), "reporting": free_port()}
+    public = {service: f"http://127.0.0.1:{port}/" for service, port in ports.items()}
+    try:
+        city_visits = backend.settings("visits", office_region=CITY, public_urls=public)
+        county_visits = backend.settings("visits", office_region=COUNTY,
+                                         event_store_url=f"sqlite:///{tmp}/visits-{COUNTY}-events.db")
+        reporting = backend.settings("reporting", office_region=CITY, public_urls=public)
+        urls = {"visits": processes.api("visits", city_visits, port=ports["visits"]),
+                "county": processes.api("county-visits", county_visits),
+                "reporting": processes.api("reporting", reporting, port=ports["reporting"])}
+        for name, settings in (("visits-relay", city_visits), ("county-relay", county_visits)):
+            processes.module(name, settings, "relay")
+        processes.module("reporting-consumer", reporting, "consume")
+        own = overdue_problem(urls["visits"], CITY, "城区主干道路灯损坏，夜间出行不便")
+        theirs = overdue_problem(urls["county"], COUNTY, "社区排水沟堵塞，雨天积水")
+        wait_until_overdue(urls["reporting"], {own["id"], theirs["id"]})
+        yield urls, own, theirs
+    finally:
+        processes.stop_all()
+
+
+def test_an_overdue_problem_of_the_office_opens_on_its_ledger_page(offices, chromium):
+    urls, own, theirs = offices
+    with new_page(chromium, DESK, 20000) as page:
+        console = Console(page)
+        page.goto(urls["reporting"] + "/dashboard/")
+        page.get_by_label("访问令牌").fill(bearer(CITY))
+        settle(page, lambda: page.locator("#sign-in-form").get_by_role("button", name="登录").click())
+        rows = page.locator("#table-overdue tbody tr")
+        expect(rows).to_have_count(2)
+        link = page.locator(f'#table-overdue tr[data-key="{own["id"]}"] .col-number a')
+        expect(link).to_have_text(own["number"])
+        assert link.get_attribute("href") == f"{urls['visits']}/office/problems?problem={own['id']}"
+        assert link.get_attribute("target") == "_blank"
+        # the county's own service keeps the other: the city's dashboard does not send the city there
+        expect(page.locator(f'#table-overdue tr[data-key="{theirs["id"]}"] .col-number')).to_have_text(theirs["number"])
+        expect(page.locator(f'#table-overdue tr[data-key="{theirs["id"]}"] .col-number a')).to_have_count(0)
+        expect(page.locator("#overdue-sub")).to_be_visible()
+        audit(page)
+        page.locator("#overdue-card").screenshot(path=str(ARTIFACTS / "dashboard-overdue-links.png"))
+
+        with page.context.expect_page() as opened:
+            link.click()
+        ledger = opened.value
+        ledger_console = Console(ledger)
+        ledger.wait_for_load_state()
+        # another address, so another sign-in (the token stays within its tab and origin)
+        ledger.fill("#token-input", token(CITY, "clerk", subject="ledger-clerk")["Authorization"].split(" ", 1)[1])
+        ledger.click("#sign-in-form button[type=submit]")
+        cards = ledger.locator("#problems > li")
+        expect(cards).to_have_count(1)
+        card = cards.first
+        expect(card.get_by_role("heading", level=2)).to_contain_text(own["number"])
+        expect(card.locator(".badge.overdue")).to_have_text("逾期")
+        expect(ledger.locator("#filters")).to_be_hidden()
+        expect(ledger.locator(".pager")).to_be_hidden()
+        audit(ledger)
+        screenshot(ledger, "office-problem-from-dashboard")
+
+        open_step(card, "办理进展")
+        card.get_by_label("进展情况").fill("已更换路灯12盏，正在排查线路")
+        send_step(card)
+        card = ledger.locator("#problems > li").first
+        expect(card.get_by_role("status")).to_have_text("办理进展已保存。")
+        expect(card.get_by_role("heading", level=2)).to_contain_text("办理中")
+
+        # and back to the whole ledger: the filters and the city's problems
+        ledger.get_by_role("link", name="查看全部问题").click()
+        expect(ledger.locator("#filters")).to_be_visible()
+        expect(ledger.locator("#problems > li")).to_have_count(1)
+        expect(ledger.locator("#summary")).to_contain_text("共 1 个问题")
+        ledger_console.assert_clean()
+        console.assert_clean()
+
+
+def test_a_problem_the_ledger_does_not_keep_is_said_so(offices, chromium):
+    urls, own, theirs = offices
+    with new_page(chromium, DESK, 20000) as page:
+        console = Console(page)
+        page.goto(f"{urls['visits']}/office/problems?problem={theirs['id']}")
+        page.fill("#token-input", token(CITY, "clerk", subject="ledger-clerk")["Authorization"].split(" ", 1)[1])
+        page.click("#sign-in-form button[type=submit]")
+        expect(page.locator("#list-error")).to_have_text("本系统中没有这条记录（可能由其他办公室的系统登记办理）。")
+        expect(page.locator("#problems > li")).to_have_count(0)
+        expect(page.get_by_role("link", name="查看全部问题")).to_be_visible()
+        console.assert_clean(404)
+
