@@ -82,7 +82,7 @@ def sign_in(page, url: str, header: dict) -> None:
 
 def open_step(card, name: str) -> None:
     """Open the form of the step `name` on a record's card."""
-    card.locator(".actions button", has_text=name).click()
+    card.locator(".actions").get_by_role("button", name=name, exact=True).click()
 
 
 def send_step(card) -> None:

@@ -2,8 +2,8 @@
 service) in a real browser: a campaign drafted from an earlier one's targets and respondents,
 amended, opened; invitation codes issued and downloaded (CSV and the sheet to print), a paper
 batch recorded, an organ's low-rated dimension put on the ledger for rectification; the results
-sealed and the campaign closed. Every outcome is checked through the
-REST API; what the API refuses is shown beside the row and field it names and stores nothing.
+sealed and the campaign closed; the questionnaire reworded in a draft and again once open. Every
+outcome is checked through the REST API; what the API refuses is shown beside the row and field it names and stores nothing.
 Screenshots go to test-artifacts/browser/office-campaign*.png.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.office_support import CLERK, desk, desk_console, open_step, send_step, sign_in  # noqa: F401
-from tests.browser.support import TARGETS, audit, screenshot
+from tests.browser.support import ARTIFACTS, RESPONDENTS, TARGETS, audit, screenshot
 
 
 def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(service, desk, desk_console):
@@ -50,7 +50,7 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
     # Amended before it opens: a target dropped, the title changed, the scoring and limits set.
     expect(page.locator("#draft-settings")).to_be_hidden()  # (a new draft takes the defaults)
     card = page.locator(f"#campaign-{drafted['id']}")
-    open_step(card, "修改")
+    open_step(card, "修改草稿")
     expect(page.locator("#title")).to_have_value("2026年度群众评机关")
     page.fill("#title", "2026年度市直机关群众评机关")
     page.click("[data-list=targets] button[aria-label='删除第4项']")
@@ -143,4 +143,58 @@ def test_a_campaign_is_drafted_from_an_earlier_one_run_and_its_codes_downloaded(
     expect(page.locator("#campaigns > li")).to_have_count(2)
     expect(page.locator("#draft")).to_be_hidden()
     expect(page.locator("#campaigns .actions button")).to_have_text(["登记整改问题", "登记整改问题"])
+    desk_console.assert_clean(422)
+
+
+def test_the_questionnaire_is_reworded_in_a_draft_and_again_once_open(service, desk, desk_console):
+    office, page = service.office, desk
+    draft = office.call("POST", "/campaigns", expect=201, json={
+        "title": "2026年度窗口单位评议", "targets": TARGETS, "respondent_categories": RESPONDENTS}).json()
+    sign_in(page, service.url + "/office/campaigns", office.ADMIN)
+    card = page.locator(f"#campaign-{draft['id']}")
+    open_step(card, "修改问卷")
+    form = card.locator("form.step")
+    expect(form.locator("[data-field='questionnaire.title'] input")).to_have_value("2026年度窗口单位评议")
+    expect(form.locator("[data-field='questionnaire.dimensions.2.name'] input")).to_have_value(
+        draft["questionnaire"]["dimensions"][2]["name"])
+    # a title emptied is refused beside it, and nothing changes
+    form.locator("[data-field='questionnaire.title'] input").fill("")
+    send_step(card)
+    expect(form.locator("[data-field='questionnaire.title'] > .field-error")).to_have_text("必填。")
+    assert office.call("GET", f"/campaigns/{draft['id']}").json()["questionnaire"]["version"] == 1
+
+    form.locator("[data-field='questionnaire.title'] input").fill("窗口单位服务满意度测评表")
+    form.locator("[data-field='questionnaire.instructions'] textarea").fill("请根据您近一年办事的实际感受填写。")
+    form.locator("[data-field='questionnaire.dimensions.2.prompt'] textarea").fill("工作人员是否热情、耐心、文明用语")
+    form.locator("[data-field='questionnaire.levels.0.name'] input").fill("很满意")
+    form.get_by_label("问卷末尾征求总体意见建议").uncheck()
+    audit(page)
+    form.screenshot(path=str(ARTIFACTS / "office-campaign-questionnaire.png"))
+    send_step(card)
+    card = page.locator(f"#campaign-{draft['id']}")
+    expect(card.get_by_role("status")).to_have_text("问卷已保存为第 2 版。")
+    expect(card).to_contain_text("第 2 版")
+    q = office.call("GET", f"/campaigns/{draft['id']}").json()["questionnaire"]
+    assert (q["version"], q["title"], q["instructions"], q["dimensions"][2]["prompt"], q["levels"][0]["name"],
+            q["organ_opinion"], q["overall_opinion"]) == (
+        2, "窗口单位服务满意度测评表", "请根据您近一年办事的实际感受填写。", "工作人员是否热情、耐心、文明用语", "很满意", True, False)
+    # what was not touched is sent as it was: the other dimensions' names, a prompt left blank as none
+    assert [d["name"] for d in q["dimensions"]] == [d["name"] for d in draft["questionnaire"]["dimensions"]]
+    assert q["dimensions"][0]["prompt"] is None
+
+    # Once open, a new version with its reason; the answers already given keep theirs.
+    open_step(card, "开始评议")
+    send_step(card)
+    card = page.locator(f"#campaign-{draft['id']}")
+    expect(card.locator(".badge").first).to_have_text("进行中")
+    open_step(card, "修改问卷")
+    form = card.locator("form.step")
+    expect(form).to_contain_text("已收回的答卷仍按原版本计")
+    form.locator("[data-field='questionnaire.dimensions.2.prompt'] textarea").fill("工作人员是否热情、耐心")
+    form.get_by_label("修改理由（选填）").fill("精简提示语")
+    send_step(card)
+    expect(page.locator(f"#campaign-{draft['id']}").get_by_role("status")).to_have_text("问卷已保存为第 3 版。")
+    opened = office.call("GET", f"/campaigns/{draft['id']}").json()
+    assert (opened["questionnaire"]["version"], opened["answerable_versions"]) == (3, [2, 3])
+    assert opened["questionnaire"]["dimensions"][2]["prompt"] == "工作人员是否热情、耐心"
     desk_console.assert_clean(422)

@@ -20,9 +20,10 @@
   the problem ledger (and assigned to its organ at once, if wished), or hidden if abusive;
 - `/office/campaigns` (appraisal service) — appraisal campaigns, the working committee's side:
   drafted (target organs, respondent categories and quotas, copied from an earlier campaign if
-  wished) and amended (with its scoring and online opinion limits), opened, sealed, closed; invitation codes issued and downloaded (CSV, or a
-  sheet with QR codes to print), paper batches recorded; an organ's low-rated dimension put on
-  the problem ledger for rectification (整改);
+  wished) and amended (with its scoring and online opinion limits); its questionnaire reworded (a
+  new version); opened, sealed, closed; invitation codes issued and downloaded (CSV, or a sheet
+  with QR codes to print), paper batches recorded; an organ's low-rated dimension put on the
+  problem ledger for rectification (整改);
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
   and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访; with
   `?problem=<id>` (the dashboard's overdue list links so), that one problem alone.

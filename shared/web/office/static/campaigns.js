@@ -10,7 +10,8 @@
  * /campaigns/<id>/rectifications, a clerk's step; assigned to the organ at once when a responsible
  * person and a deadline are given), and the campaign's rectification problems listed.
  * A draft's scoring and online opinion limits are set when it is amended (a new draft takes the
- * defaults); its questionnaire keeps the default (the API changes it).
+ * defaults). The questionnaire's wording is revised (POST /campaigns/<id>/questionnaire) in a draft
+ * or an open campaign: a new version, which answers given before it do not take.
  */
 (function () {
   "use strict";
@@ -75,9 +76,10 @@
     return f;
   }
 
-  function group(path, legend, fields) {
+  /** Fields under one legend, side by side (or one under another, `stacked`). */
+  function group(path, legend, fields, stacked) {
     return h("fieldset", { class: "field", "data-field": path }, h("legend", {}, legend),
-             h("div", { class: "row" }, fields), h("p", { class: "field-error", hidden: true }));
+             h("div", { class: stacked ? "stack" : "row" }, fields), h("p", { class: "field-error", hidden: true }));
   }
 
   function showSettings(c) {
@@ -109,16 +111,67 @@
     ]);
   }
 
-  /** The scoring and opinion limits of `c` with the values the fields hold, each put at its path. */
-  function readSettings(c) {
-    var out = JSON.parse(JSON.stringify({ scoring: c.scoring, opinion_limits: c.opinion_limits }));
-    $("draft-settings").querySelectorAll("[data-name]").forEach(function (input) {
-      var path = input.getAttribute("data-name").split("."), at = out;
+  /** `out` with the value each field under `root` holds put at its path (the field's name, dotted
+   *  as the API names it: "scoring.grade_bands.0.min_score"); a blank text as null. */
+  function readInto(root, out) {
+    root.querySelectorAll("[data-name]").forEach(function (input) {
+      var path = input.getAttribute("data-name").split("."), at = out, text = input.value.trim();
       path.slice(0, -1).forEach(function (key) { at = at[key]; });
       at[path[path.length - 1]] = input.type === "checkbox" ? input.checked
-        : input.type === "number" ? O.number(input.value.trim(), input) : input.value;
+        : input.type === "number" ? O.number(text, input) : text === "" ? null : text;
     });
     return out;
+  }
+
+  /** The scoring and opinion limits of `c` with the values the fields hold. */
+  function readSettings(c) {
+    return readInto($("draft-settings"), JSON.parse(JSON.stringify({ scoring: c.scoring, opinion_limits: c.opinion_limits })));
+  }
+
+  /** A text field at `path` holding `value`. */
+  function text(path, label, kind, most, value) {
+    var f = O.field([path, label, kind, most]);
+    f.querySelector("input, textarea").value = value || "";
+    return f;
+  }
+
+  // --- the questionnaire's wording --------------------------------------------------------------------
+
+  /** A new version of the questionnaire (POST /campaigns/<id>/questionnaire), from the current one's
+   *  wording: its title, instructions, each dimension's name and prompt, the levels' names, and
+   *  whether opinions are asked. A draft's is replaced; once open, answers given keep theirs. */
+  function questionnaireForm(c, card) {
+    var q = c.questionnaire, t = O.terms;
+    var check = function (path, label) {
+      var f = O.field([path, label, "check"]);
+      f.querySelector("input").checked = !!q[path.split(".")[1]];
+      return f;
+    };
+    var wording = h("div", {},
+      text("questionnaire.title", "问卷标题", "text", 200, q.title),
+      text("questionnaire.instructions", "填写说明（选填）", "textarea", 4000, q.instructions),
+      group("questionnaire.dimensions", "评议内容（名称和提示语）", q.dimensions.map(function (d, i) {
+        return h("div", { class: "row" },
+          text("questionnaire.dimensions." + i + ".name", (t.dimensions[d.code] || d.code) + " · 名称", "text", 50, d.name),
+          text("questionnaire.dimensions." + i + ".prompt", "提示语（选填）", "textarea", 500, d.prompt));
+      }), true),
+      group("questionnaire.levels", "评价等级的名称", q.levels.map(function (level, i) {
+        return text("questionnaire.levels." + i + ".name", t.levels[level.code] || level.code, "text", 50, level.name);
+      })),
+      check("questionnaire.organ_opinion", "每个单位后征求意见建议"),
+      check("questionnaire.overall_opinion", "问卷末尾征求总体意见建议"));
+    var more = h("div", {}, c.status === "open" ? [
+      h("p", { class: "hint" }, "评议已开始：保存后新的答卷使用新版问卷，已收回的答卷仍按原版本计。"),
+      O.field(["reason", "修改理由（选填）", "textarea", 2000])] : null, O.dateField("on", "修改日期"));
+    return O.stepForm("修改问卷", [wording, more], "campaigns/" + encodeURIComponent(c.id) + "/questionnaire",
+      function () {
+        var body = readInto(wording, { questionnaire: JSON.parse(JSON.stringify(q)) });
+        delete body.questionnaire.version;  // (the service numbers the versions)
+        return O.readFields(more, { version: c.version, questionnaire: body.questionnaire });
+      },
+      function (answer) {
+        card.replaceWith(render(answer, "问卷已保存为第 " + answer.questionnaire.version + " 版。"));
+      });
   }
 
   function show(c, copyOnly) {
@@ -246,12 +299,13 @@
           });
       }]
     ];
+    var wording = [["修改问卷", function () { return questionnaireForm(c, card); }]];
     if (c.status === "draft") {
-      return O.steps([["修改", function () { amend(c); }],  // (in the form above the list)
-                      ["开始评议", function () { return step("开始评议", "open", [O.dateField("on", "开始日期")], c, card); }]]
-        .concat(batch));
+      return O.steps([["修改草稿", function () { amend(c); }]].concat(wording,  // (修改草稿: in the form above the list)
+                     [["开始评议", function () { return step("开始评议", "open", [O.dateField("on", "开始日期")], c, card); }]],
+                     batch));
     }
-    return O.steps(batch.concat(c.sealed ? [] : [["封存结果", function () {
+    return O.steps(batch.concat(wording, c.sealed ? [] : [["封存结果", function () {
       return step("封存结果", "seal", [O.field(["reason", "理由（选填）", "textarea", 2000]), O.dateField("on", "封存日期")], c, card);
     }]]).concat([["结束评议", function () { return step("结束评议", "close", [O.dateField("on", "结束日期")], c, card); }]])
       .concat(rectify));
