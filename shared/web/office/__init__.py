@@ -34,7 +34,9 @@ citizens' pages share), no inline script or style (the services' Content-Securit
 none); the pages share one layout, with links to the pages this service serves and, where their
 addresses are configured (SHUANGWAN_PUBLIC_URLS), to the other services' pages and the dashboard.
 The page asks for the office token once and keeps it in the tab's sessionStorage, under the key
-the dashboard uses too. `/office/terms.json` gives the pages the Chinese names of the codes they
+the dashboard uses too. Signed in with a viewer's token, a page shows the records and says that it
+cannot record or change them: its forms and the records' steps are not offered (the API would
+refuse them). `/office/terms.json` gives the pages the Chinese names of the codes they
 show (place types, activities, ranks, pairing kinds, publishing channels, organ, respondent and
 problem categories, dimensions, levels, statuses, channels, opinion flags, regions), from the same tables
 the services validate against, so no list is written twice. The API's messages are told in

@@ -296,6 +296,7 @@
    *  done elsewhere]) and where their forms open, one at a time: [buttons, forms] (buttons null
    *  when there are none). */
   function steps(list) {
+    if (Office.viewing) list = [];  // (a viewer takes no step)
     var buttons = h("div", { class: "actions" }), forms = h("div", {});
     list.forEach(function (step) {
       buttons.appendChild(h("button", { type: "button", class: "button ghost", onclick: function () {
@@ -499,6 +500,11 @@
     $("who").hidden = false;
     $("sign-in").hidden = true;
     $("work").hidden = false;
+    // A viewer's token reads only: the page hides what writes (.writes, and the records' steps)
+    // and says why, rather than offering forms the API would refuse.
+    Office.viewing = c.role === "viewer";
+    document.body.classList.toggle("viewing", Office.viewing);
+    $("viewing").hidden = !Office.viewing;
     if (!begun) {
       begun = c;
       started(c);
@@ -543,6 +549,7 @@
     regionChoices: regionChoices, listError: listError, download: download, organName: organName, cadresIn: cadresIn,
     cadresOf: cadresOf, cadreName: cadreName, cadreChoices: cadreChoices,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,
-    terms: null, regions: {}
+    terms: null, regions: {},
+    viewing: false  // signed in with a viewer's token (set at sign-in)
   };
 })();

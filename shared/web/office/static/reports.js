@@ -18,7 +18,7 @@
           (data.leading_total - data.submitted_total) + " 人。" : "本辖区尚无登记的领导干部。";
       data.items.forEach(function (c) {
         list.appendChild(h("li", {}, c.name + "（" + c.organ_name + "）",
-          h("button", { type: "button", class: "button ghost", "aria-label": "为" + c.name + "录入调研报告",
+          h("button", { type: "button", class: "button ghost writes", "aria-label": "为" + c.name + "录入调研报告",
                         onclick: function () { choose(c.organ_id, c.cadre_id); } }, "录入报告")));
       });
     }, function (error) { $("owed-summary").textContent = O.explain(error); });
