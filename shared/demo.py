@@ -11,7 +11,8 @@ units' organs in all eight categories, their cadres of every rank, twelve weeks 
 China Standard Time) of visits with every place type and every 三问/三送/三学 activity, the problems
 they raised followed through every state of the ledger (overdue, returned, reopened and long-term
 ones included), research reports, construction points with and without 三个一, pairings of every
-kind, good practices, and an open appraisal campaign with invitation and paper batches, answers
+kind, good practices, report meetings on advanced examples (先进典型报告会, one recorded twice and
+cancelled), and an open appraisal campaign with invitation and paper batches, answers
 from all twelve respondent categories, online opinions and rectifications.
 
 The generator first plans everything from `random.Random(seed)` (nothing a service answers feeds
@@ -313,6 +314,12 @@ CITY_ROUTES = {"infrastructure": "transport", "livelihood": "civil_affairs", "en
 REPORT_TOPICS = ("脐橙产业高质量发展", "农村留守老人养老服务", "工业园区企业用工", "村级集体经济发展壮大",
                  "优化营商环境", "农村人居环境整治", "稀土产业转型升级", "红色旅游发展", "小微企业融资",
                  "城乡义务教育均衡发展", "油茶产业提质增效", "基层党组织建设")
+EXEMPLARS = (("钟春香", "章贡区水南镇腊长村党支部书记", "带领村民发展脐橙产业，村集体经济年收入突破50万元"),
+             ("刘建华", "赣州经济技术开发区某电子企业技术员", "扎根一线攻克关键工艺，带出徒弟40余名"),
+             ("谢小兰", "南康区东山街道社区主任", "首创“板凳会”，化解邻里纠纷百余起"),
+             ("黄国平", "于都县梓山镇潭头村第一书记", "驻村三年建成蔬菜基地，带动贫困户增收"),
+             ("曾德明", "信丰县退休教师", "义务辅导留守儿童十二年"),
+             ("邱美玲", "瑞金市个体工商户", "诚信经营，吸纳残疾人就业"))
 PRACTICES = ("推行“一线工作法”，把问题解决在基层", "“干部夜访”收集社情民意", "建立“民情日记”制度",
              "“三送”服务队常驻工业园区", "“党建+产业”助推脐橙产业发展", "“周末夜学”向基层干部学经验",
              "“马上就办”提升机关效能", "“一村一策”破解集体经济薄弱难题", "“企业服务专员”一对一帮扶",
@@ -1292,6 +1299,44 @@ class _Demo:
             self.rectification_views[first] = view
         return run
 
+    # --- report meetings on advanced examples (三学) -----------------------------------------------
+
+    def plan_meetings(self) -> None:
+        """先进典型报告会: the city's working committee holds some, a few counties one each; the
+        first recorded is found recorded twice and cancelled."""
+        r = random.Random(f"{self.seed}/meetings")
+        count = self.n(6, 3)
+        self.meeting_keys = [f"meeting:{i}" for i in range(count)]
+        for i, key in enumerate(self.meeting_keys):
+            county = None if i % 2 == 0 else r.choice(self.counties)
+            region = county.code if county else CITY
+            host = f"{county.name}直机关工委" if county else "赣州市直机关工委"
+            on = self.day(r.randint(7, max(7, self.span - 2)))
+            body = {"region": region, "held_on": on.isoformat(), "host": host,
+                    "title": r.choice(("践行科学发展观基层先进典型报告会", "“三学”先进典型事迹报告会",
+                                       "向基层干部学习报告会")),
+                    "place": f"{host.removesuffix('直机关工委')}机关会议中心",
+                    "exemplars": [{"name": n, "unit": u, "deeds": d} for n, u, d in r.sample(EXEMPLARS, r.randint(2, 4))],
+                    "attendance": r.randint(8, 40) * 10}
+            self.at(on, self.hold_meeting(key, body))
+            if i == 0:
+                self.at(on, self.hold_meeting(key + ":again", body))
+                self.at(on, self.cancel_meeting(key + ":again", on))
+
+    def hold_meeting(self, key: str, body: dict) -> Callable[[], None]:
+        def run():
+            self.refs[key] = self.call("visits", "POST", "/meetings", body, self.clerk(body["region"]))["id"]
+            self.tally["meetings"] += 1
+        return run
+
+    def cancel_meeting(self, key: str, on: date) -> Callable[[], None]:
+        def run():
+            self.call("visits", "POST", f"/meetings/{self.refs[key]}/cancellation",
+                      {"reason": "同一场报告会重复录入。", "on": on.isoformat()}, self.clerk(CITY))
+            self.tally["meetings"] -= 1
+            self.tally["meetings_cancelled"] += 1
+        return run
+
     # --- run ----------------------------------------------------------------------------------
 
     def plan(self) -> None:
@@ -1304,6 +1349,7 @@ class _Demo:
         self.plan_pairings()
         self.plan_practices()
         self.plan_campaign()
+        self.plan_meetings()  # (last, with a generator of its own: what came before is as it was)
 
     def execute(self) -> None:
         for action in sorted(self.actions, key=lambda a: (a.on, a.phase, a.seq)):
@@ -1336,6 +1382,7 @@ class _Demo:
             "pairings": self.tally["pairings"], "pairings_ended": self.tally["pairings_ended"],
             "pairings_by_kind": {k: self.pairing_kinds[k] for k in PAIRING_KINDS},
             "practices": {s: practices[s] for s in ("submitted", "published", "declined")},
+            "meetings": self.tally["meetings"], "meetings_cancelled": self.tally["meetings_cancelled"],
             "campaign_status": self.refs.get("campaign:status"), "targets": len(self.targets),
             "batches": {"invitation": self.tally["batches_invitation"], "paper": self.tally["batches_paper"]},
             "questionnaires_issued": self.tally["questionnaires_issued"],

@@ -17,7 +17,8 @@ from shared.projections import In
 from shared.regions import default_regions
 from shared.web.auth import Caller, require_region
 from shared.web.listing import region_filter
-from services.visits.domain import Cadre, ConstructionPoint, Organ, Pairing, Practice, ResearchReport, Visit
+from services.visits.domain import (Cadre, ConstructionPoint, ExemplarMeeting, Organ, Pairing, Practice, ResearchReport,
+                                    Visit)
 from services.visits.domain.report import completion
 from services.visits.domain.visit import Assistance
 
@@ -225,3 +226,15 @@ def submit_practice(repository: EventSourcedRepository, who: Caller, *, organ_id
                                submitted_on=business_date(on))
     repository.save(practice)
     return practice
+
+
+# --- report meetings on advanced examples (三学) -------------------------------------------------------
+
+def hold_meeting(repository: EventSourcedRepository, who: Caller, *, region: str, held_on: date, **facts) -> ExemplarMeeting:
+    """Record a report meeting on advanced grassroots examples held in the caller's jurisdiction."""
+    known_region(region)
+    require_region(who, region)
+    meeting = ExemplarMeeting.hold(new_id(ExemplarMeeting.stream_prefix), region=region,
+                                   held_on=business_date(held_on, "held_on"), **facts)
+    repository.save(meeting)
+    return meeting

@@ -295,3 +295,36 @@ class PracticeDeclined(Schema):
     region = Region(required=True)
     reason = Text(2000, required=True)
     declined_on = fields.Date(required=True)
+
+
+# --- report meetings on advanced grassroots examples (三学) -----------------------------------
+
+
+class Exemplar(Schema):
+    """One advanced grassroots example (先进典型) who reported at a meeting."""
+    name = Text(100, required=True)
+    unit = Text(200, required=True)   # their village, enterprise, community or unit
+    deeds = Text(2000, **Optional)    # what they are an example of (事迹)
+
+
+@VISITS.event("ExemplarMeetingHeld")
+class ExemplarMeetingHeld(Schema):
+    """A report meeting on advanced grassroots examples was held (先进典型报告会, 三学): who reported,
+    and how many cadres attended."""
+    region = Region(required=True)   # where the office holding it sits
+    held_on = fields.Date(required=True)
+    title = Text(200, required=True)
+    place = Text(200, **Optional)
+    host = Text(200, **Optional)     # who held it, e.g. the working committee (机关工委)
+    exemplars = fields.List(fields.Nested(Exemplar), required=True, validate=validate.Length(min=1))
+    attendance = Count(required=True)
+    notes = Text(4000, **Optional)
+
+
+@VISITS.event("ExemplarMeetingCancelled")
+class ExemplarMeetingCancelled(Schema):
+    """A meeting recorded in error was cancelled (撤销); it no longer counts."""
+    region = Region(required=True)
+    held_on = fields.Date(required=True)
+    reason = Text(2000, required=True)
+    cancelled_on = fields.Date(required=True)

@@ -116,6 +116,9 @@ def test_what_the_demo_says_it_wrote_is_what_the_apis_list(embedded):
         assert api.total("visits", f"/pairings?kind={kind}") == count > 0, kind
     for status, count in summary["practices"].items():
         assert api.total("visits", f"/practices?status={status}") == count > 0, status
+    # Report meetings on advanced examples, in the city and its counties; one recorded twice, cancelled.
+    assert api.total("visits", "/meetings?status=held") == summary["meetings"] >= 3
+    assert api.total("visits", "/meetings?status=cancelled") == summary["meetings_cancelled"] == 1
 
     # The appraisal campaign: open, targets of all eight categories, all twelve respondent
     # categories (unweighted) answered, invitation and paper batches, one over-returned.

@@ -1,10 +1,10 @@
-"""Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings."""
+"""Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings, report meetings."""
 from shared.web.blueprint import Blueprint
 from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
-from services.reporting.queries.visits import cadres_table, pairings_table, points_table, visits_table
+from services.reporting.queries.visits import cadres_table, meetings_table, pairings_table, points_table, visits_table
 
 blp = Blueprint("visits", __name__, url_prefix="/reports",
-                description="Visits (走访), cadres' coverage and research reports, 三个一 and pairings.")
+                description="Visits (走访), cadres' coverage and research reports, 三个一, pairings and report meetings.")
 
 VisitsQuery = by_query(["region", "organ", "place_type", "activity", "week"], "region", "VisitsQuery")
 CadresQuery = by_query(["region", "organ"], "region", "CadresQuery")
@@ -50,3 +50,11 @@ def points(args):
 def pairings(args):
     """Pairings (结对帮扶/结对共建): started, active, ended, days on site."""
     return report(pairings_table, args, args["by"])
+
+
+@blp.get("/meetings")
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200, TableSchema)
+def meetings(args):
+    """Report meetings on advanced grassroots examples (先进典型报告会, 三学): held, exemplars, attendance, by region."""
+    return report(meetings_table, args)

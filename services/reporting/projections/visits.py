@@ -126,4 +126,17 @@ class Practices(_ByType):
         return {**row, "region": e["region"], "status": "declined", "decided_on": e["declined_on"]}
 
 
-PROJECTIONS = [Organs(), Cadres(), Visits(), ResearchReports(), ConstructionPoints(), Pairings(), Practices()]
+class Meetings(_ByType):
+    """先进典型报告会: one row per meeting with its figures; a cancelled one stays, marked, and counts nowhere."""
+    collection = "meetings"
+
+    def on_ExemplarMeetingHeld(self, row: dict, e: dict) -> dict:
+        return {**row, "region": e["region"], "held_on": e["held_on"], "exemplars": len(e["exemplars"]),
+                "attendance": e["attendance"], "cancelled": False}
+
+    def on_ExemplarMeetingCancelled(self, row: dict, e: dict) -> dict:
+        return {**row, "region": e["region"], "held_on": e["held_on"], "cancelled": True}
+
+
+PROJECTIONS = [Organs(), Cadres(), Visits(), ResearchReports(), ConstructionPoints(), Pairings(), Practices(),
+               Meetings()]

@@ -1,4 +1,5 @@
-"""Reports on half 1, cadres go down to the grassroots: visits, cadres, 三个一 points, pairings.
+"""Reports on half 1, cadres go down to the grassroots: visits, cadres, 三个一 points, pairings,
+report meetings on advanced examples (三学).
 
 Attribution: a visit counts where it took place (its region) and for each organ on it; a cadre
 counts in their organ's region. Coverage asks of each leading cadre (领导干部) whether they
@@ -53,6 +54,10 @@ POINT_ROW_COLUMNS = [
 PAIRING_COLUMNS = [
     Column("started", "新结对数"), Column("active", "在结对数"), Column("ended", "结束结对数"),
     Column("days_met", "驻点天数达标结束数"), Column("days_on_site", "驻点天数"), Column("required_days", "要求驻点天数"),
+]
+
+MEETING_COLUMNS = [
+    Column("meetings", "报告会(场)"), Column("exemplars", "作报告的先进典型(人次)"), Column("attendance", "参会(人次)"),
 ]
 
 
@@ -252,3 +257,32 @@ def pairings_table(store: ProjectionStore, scope: Scope, by: str = "region") -> 
         raise ValueError(f"pairings cannot be cut by {by!r}")
     rows = breakdown(keys, groups, PairingTally.figures)
     return Table("pairings", "结对帮扶", label_columns(by) + PAIRING_COLUMNS, rows, total.figures())
+
+
+# --- report meetings on advanced examples (三学) ---------------------------------------------------
+
+class MeetingTally:
+    """The figures of the meetings held in a period (a cancelled one counts nowhere), one at a time."""
+    __slots__ = ("period", "meetings", "exemplars", "attendance")
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.meetings = self.exemplars = self.attendance = 0
+
+    def add(self, m: dict) -> None:
+        if m["cancelled"] or not self.period.contains(m["held_on"]):
+            return
+        self.meetings += 1
+        self.exemplars += m["exemplars"]
+        self.attendance += m["attendance"]
+
+    def figures(self) -> dict:
+        return {"meetings": self.meetings, "exemplars": self.exemplars, "attendance": self.attendance}
+
+
+def meetings_table(store: ProjectionStore, scope: Scope) -> Table:
+    """先进典型报告会 per drill-down line: meetings held in the period, exemplars who reported, attendance."""
+    meetings = scope.rows(store, "meetings", ["region", "held_on", "exemplars", "attendance", "cancelled"])
+    groups, total = fold(meetings, lines_of(scope), partial(MeetingTally, scope.period))
+    rows = breakdown(scope.lines(), groups, MeetingTally.figures)
+    return Table("meetings", "先进典型报告会", label_columns("region") + MEETING_COLUMNS, rows, total.figures())

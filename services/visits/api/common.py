@@ -40,6 +40,16 @@ class Change(Schema):
     on = fields.Date(metadata={"description": "Business date (China Standard Time); default today."})
 
 
+class Cancel(Change):
+    """Cancelling a record made in error (撤销): a visit, a meeting."""
+    reason = Text(2000, required=True)
+
+
+class CancellationOut(Schema):
+    reason = fields.Str()
+    cancelled_on = fields.Str()
+
+
 class DatedListQuery(ListQuery):
     date_from = fields.Date(data_key="from", metadata={"description": "From this date (inclusive)."})
     date_to = fields.Date(data_key="to", metadata={"description": "Up to this date (inclusive)."})

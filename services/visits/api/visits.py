@@ -8,7 +8,8 @@ from shared.web.auth import caller
 from shared.web.blueprint import Blueprint
 from shared.web.listing import page_schema
 from services.visits import handlers
-from services.visits.api.common import Change, DatedListQuery, Id, Region, Text, Yuan, change, listing, read, repository
+from services.visits.api.common import (Cancel, CancellationOut, DatedListQuery, Id, Region, Text, Yuan, change,
+                                       listing, read, repository)
 from services.visits.domain import Visit
 from services.visits.domain.visit import Assistance
 
@@ -59,10 +60,6 @@ class LogVisit(Schema):
                            metadata={"description": "Problems raised during the visit; each goes onto the ledger."})
 
 
-class Cancel(Change):
-    reason = Text(2000, required=True)
-
-
 class FundOut(Schema):
     purpose = fields.Str()
     amount_yuan = fields.Str()
@@ -76,11 +73,6 @@ class ItemOut(Schema):
 class PolicySessionOut(Schema):
     topic = fields.Str()
     attendance = fields.Int()
-
-
-class CancellationOut(Schema):
-    reason = fields.Str()
-    cancelled_on = fields.Str()
 
 
 class VisitSchema(Schema):

@@ -14,6 +14,9 @@
   logged, ended;
 - `/office/practices` (visits service) — good practices reported by organs, and published
   (内刊内网) or declined by the working committee;
+- `/office/meetings` (visits service) — report meetings on advanced grassroots examples
+  (先进典型报告会, 三学): recorded with the examples who reported and the attendance; one recorded in
+  error cancelled (撤销);
 - `/office/paper` (appraisal service) — key in paper questionnaires (纸质问卷录入): a paper batch of
   an open campaign, its organs × the five dimensions as a grid, opinions, one form after another;
 - `/office/opinions` (appraisal service) — the online opinions of a campaign: each registered on
@@ -60,12 +63,12 @@ from shared.regions import default_regions
 HERE = Path(__file__).resolve().parent
 PAGE_NAMES = {
     "visit": "记录走访", "visits": "走访记录", "reports": "调研报告", "roster": "单位和干部", "points": "建设点三个一",
-    "pairings": "结对帮扶", "practices": "经验做法", "paper": "纸质问卷录入", "opinions": "网上意见处理",
-    "campaigns": "评议活动", "problems": "问题台账",
+    "pairings": "结对帮扶", "practices": "经验做法", "meetings": "先进典型报告会", "paper": "纸质问卷录入",
+    "opinions": "网上意见处理", "campaigns": "评议活动", "problems": "问题台账",
 }
 # Which pages each write service serves, in its menu's order; the first is its landing page.
 SERVICE_PAGES = {
-    "visits": ("visit", "visits", "reports", "roster", "points", "pairings", "practices", "problems"),
+    "visits": ("visit", "visits", "reports", "roster", "points", "pairings", "practices", "meetings", "problems"),
     "appraisal": ("paper", "opinions", "campaigns", "problems"),
 }
 # Each web service as the others' pages link to it, where its address is configured

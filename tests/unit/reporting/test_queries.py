@@ -11,7 +11,7 @@ from services.reporting.queries.appraisal import (ResultsSealed, answers, campai
 from services.reporting.queries.overview import overview_table
 from services.reporting.queries.problems import overdue_table, problems_table
 from services.reporting.queries.scope import Scope
-from services.reporting.queries.visits import cadres_table, visits_table
+from services.reporting.queries.visits import cadres_table, meetings_table, visits_table
 from shared.regions import default_regions
 from tests.unit.reporting.support import (batch, cadre, campaign_events, cancel, loaded, organ, problem_events,
                                           recorded, referred, report, response, visit)
@@ -228,6 +228,33 @@ def test_a_county_does_not_see_the_city_campaign():
         organs_table(rows, scope("360702"), CAMPAIGN)
     assert campaigns_table(rows, scope("360702")).rows == []
 
+
+
+# --- report meetings on advanced examples (三学) -----------------------------------------------------
+
+def meeting(id_: str, region: str, held_on: str, exemplars: int, attendance: int):
+    return recorded("visits", "ExemplarMeetingHeld", id_, 1, dict(
+        region=region, held_on=held_on, title="先进典型报告会", place=None, host=None, notes=None,
+        exemplars=[{"name": f"典型{i}", "unit": "水南村", "deeds": None} for i in range(exemplars)],
+        attendance=attendance))
+
+
+def test_meetings_held_in_the_period_by_region():
+    events = [
+        meeting("m1", "360702", "2026-10-08", 2, 300), meeting("m2", "360702", "2026-10-20", 1, 120),
+        meeting("m3", "360703", "2026-10-09", 3, 200),
+        meeting("m4", "360700", "2026-09-30", 1, 500),   # before the period
+        meeting("m5", "360703", "2026-10-12", 1, 80),    # cancelled below
+        recorded("visits", "ExemplarMeetingCancelled", "m5", 2, dict(
+            region="360703", held_on="2026-10-12", reason="录入错误", cancelled_on="2026-10-13")),
+    ]
+    rows = loaded("360700", events).rows()
+    table = meetings_table(rows, scope())
+    got = {k: (r["meetings"], r["exemplars"], r["attendance"]) for k, r in by_key(table).items()}
+    assert (got["360700"], got["360702"], got["360703"]) == ((0, 0, 0), (2, 3, 420), (1, 3, 200))
+    assert table.total == {"meetings": 3, "exemplars": 6, "attendance": 620}
+    assert meetings_table(rows, scope(period=Period(None, None))).total["meetings"] == 4  # m4 too, never m5
+    assert meetings_table(rows, scope("360702")).total == {"meetings": 2, "exemplars": 3, "attendance": 420}
 
 # --- problems -------------------------------------------------------------------------------------
 

@@ -274,6 +274,7 @@
   function readFields(root, body) {
     body = body || {};
     root.querySelectorAll("[data-name]").forEach(function (input) {
+      if (input.closest("fieldset.repeat")) return;  // (a repeated row's fields: see readRows)
       var name = input.getAttribute("data-name"), value = input.value.trim();
       if (input.getAttribute("data-list")) {
         body[name] = body[name] || [];
@@ -351,13 +352,14 @@
   /** A page's form that records something new: its fields (data-name) POSTed to `path`, under one
    *  Idempotency-Key while the body stays the same. What the API refuses is shown in the form's
    *  `<id>-error` box and beside the fields; an answer goes to `done(answer)`, whose text is shown
-   *  in `<id>-done`, and the form is ready for the next. The form's id is `<id>-form`. */
-  function recordForm(id, path, done) {
+   *  in `<id>-done`, and the form is ready for the next. The form's id is `<id>-form`; `read(form)`,
+   *  if given, makes the body (a form with repeated rows), else its fields do. */
+  function recordForm(id, path, done, read) {
     var form = $(id + "-form"), keyOf = window.Pages.submissionKeys();
     var button = form.querySelector("button[type=submit]");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var body = readFields(form);
+      var body = read ? read(form) : readFields(form);
       button.disabled = true;
       $(id + "-done").hidden = true;
       api("POST", path, body, keyOf(body)).then(function (answer) {
