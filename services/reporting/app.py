@@ -36,6 +36,6 @@ def create_app(settings: config.Settings | None = None):
         api.register_blueprint(blueprint)
     # the offices' dashboard, /dashboard/ (not in the OpenAPI document), linking to the offices' forms
     app.register_blueprint(dashboard(office.elsewhere("reporting", ctx.settings.public_urls),
-                                     office.ledgers(ctx.settings.public_urls), ctx.settings.office_region))
+                                     office.office_pages(ctx.settings.public_urls), ctx.settings.office_region))
     app.extensions["shuangwan"] = ctx
     return app

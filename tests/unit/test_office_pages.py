@@ -78,8 +78,8 @@ def test_the_other_services_pages_are_linked_where_their_addresses_are_configure
     assert '<a href="https://gz.example/visits/office/">下基层走访 ›</a>' in html
     assert '<a href="https://gz.example/reporting/dashboard/">数据看板 ›</a>' in html
     assert "其他系统" not in client(*APPRAISAL).get("/office/paper").data.decode()  # none configured, none shown
-    # the dashboard's links to a problem: the ledger pages whose services' addresses are configured
-    assert office.ledgers(urls) == {"visits": "https://gz.example/visits/office/problems"}
+    # the dashboard's links to a problem or a campaign: the write services whose addresses are configured
+    assert office.office_pages(urls) == {"visits": "https://gz.example/visits/office/"}
 
 
 @pytest.mark.parametrize("text, wrong", [("mail=https://x/", "not a web service"), ("visits=ftp://x/", "http:// or https://")])

@@ -6,6 +6,7 @@ their text, organ and flags, never the keyed hashes of IP, device or phone.
 from __future__ import annotations
 
 from services.reporting.projections.visits import _ByType
+from shared.envelope import Recorded, office_of
 
 
 class _Appraisal(_ByType):
@@ -19,6 +20,10 @@ class Campaigns(_Appraisal):
     so that a draft can be listed.
     """
     collection = "campaigns"
+
+    def evolve(self, row: dict | None, event: Recorded) -> dict:
+        # (and the office whose appraisal service runs it, so a page can send the office there)
+        return {**super().evolve(row, event), "office": office_of(event.source)}
 
     def _definition(self, row: dict, e: dict) -> dict:
         return {**row, "title": e["title"], "region": e["region"], "starts_on": e["starts_on"],

@@ -71,7 +71,7 @@ def campaign(store: ProjectionStore, scope: Scope, campaign_id: str) -> dict:
 
 def campaigns_table(store: ProjectionStore, scope: Scope) -> Table:
     campaigns = sorted(scope.rows(store, "campaigns", ["title", "region", "status", "sealed", "opened_on", "closed_on",
-                                                       "targets"]),
+                                                       "targets", "office"]),
                        key=lambda c: (c.get("opened_on") or "", c["_id"]), reverse=True)
     issued = Counter()
     for b in store.scan("batches", None, ["campaign_id", "issued"]):
@@ -84,7 +84,8 @@ def campaigns_table(store: ProjectionStore, scope: Scope) -> Table:
                      "status": c["status"], "status_name": CAMPAIGN_STATUSES[c["status"]], "sealed": c["sealed"],
                      "opened_on": c["opened_on"], "closed_on": c["closed_on"], "targets": len(c["targets"]),
                      "issued": issued[c["_id"]], "responses": responses[c["_id"]],
-                     "response_rate": rate(responses[c["_id"]], issued[c["_id"]]), "opinions": opinions[c["_id"]]})
+                     "response_rate": rate(responses[c["_id"]], issued[c["_id"]]), "opinions": opinions[c["_id"]],
+                     "office": c.get("office")})  # (not a column: the office running it)
     columns = [Column("key", "评议活动编号", "text"), Column("name", "评议活动", "text"), *CAMPAIGN_COLUMNS]
     return Table("campaigns", "评议活动", columns, rows)
 

@@ -10,7 +10,8 @@ forms do, through /common/pages.js, under the same key) and sends it as
 `Authorization: Bearer …` on every call to the report API (`/reports/…`); tokens never appear in
 URLs. Exports are fetched the same way (`format=xlsx` or `format=csv`) and saved from a Blob.
 An overdue problem kept by this office's own services links to it on their ledger page, where the
-addresses are configured (`data-ledgers` and `data-office` on the page's body).
+addresses are configured (`data-offices` and `data-office` on the page's body), and so does an organ
+of a campaign this office runs, to that campaign's rectification form.
 A plain Flask blueprint, not a REST resource: it stays out of the OpenAPI document.
 """
 from __future__ import annotations
@@ -23,18 +24,18 @@ from flask import Blueprint, make_response, render_template
 HERE = Path(__file__).resolve().parent
 
 
-def blueprint(links: Sequence[tuple[str, str]] = (), ledgers: Mapping[str, str] | None = None,
+def blueprint(links: Sequence[tuple[str, str]] = (), pages: Mapping[str, str] | None = None,
               office: str = "") -> Blueprint:
     """`links`: (name, address) of the offices' forms of the other services, where configured;
-    `ledgers`: this office's ledger page of each write service, by event family, where configured
-    (an overdue problem of `office`'s own links to it)."""
+    `pages`: where this office's write services serve their pages, by event family, where
+    configured (`office`'s own problems and campaigns link to them)."""
     blp = Blueprint("dashboard", __name__, url_prefix="/dashboard", static_folder=str(HERE / "static"),
                     static_url_path="/assets", template_folder=str(HERE / "templates"))
 
     @blp.get("/")
     def index():
         """The offices' dashboard (数据看板)."""
-        response = make_response(render_template("dashboard.html", elsewhere=links, ledgers=dict(ledgers or {}),
+        response = make_response(render_template("dashboard.html", elsewhere=links, pages=dict(pages or {}),
                                                  office=office))
         response.headers["Cache-Control"] = "no-cache"
         return response

@@ -26,10 +26,11 @@
   wished) and amended (with its scoring and online opinion limits); its questionnaire reworded (a
   new version); opened, sealed, closed; invitation codes issued and downloaded (CSV, or a sheet
   with QR codes to print), paper batches recorded; an organ's low-rated dimension put on the
-  problem ledger for rectification (整改);
+  problem ledger for rectification (整改); with `?campaign=<id>&organ=<id>` (the dashboard's
+  ranking links so), that campaign alone with its rectification form open for the organ;
 - `/office/problems` (both write services) — the problem ledger of the service's jurisdiction,
   and each problem moved along it: 交办, 退回, 办理进展, 承诺期限, 办结, 回访; with
-  `?problem=<id>` (the dashboard's overdue list links so), that one problem alone.
+  `?problem=<id>` (the dashboard's overdue list links so), that one problem alone;
 
 The REST API stays the offices' main interface; these pages are a person's way into the same
 endpoints. HTML with scripts and a stylesheet (on top of /common/pages.css and pages.js, which the
@@ -99,12 +100,11 @@ def elsewhere(service: str, public_urls: dict[str, str]) -> list[tuple[str, str]
             if site != service and site in public_urls]
 
 
-def ledgers(public_urls: dict[str, str]) -> dict[str, str]:
-    """The ledger page (`/office/problems`) of each write service whose address is configured, by
-    the service's event family (a problem's `family`): where the dashboard sends an office to one
-    of its problems (`?problem=<id>`)."""
-    return {service: public_urls[service] + "office/problems" for service, pages in SERVICE_PAGES.items()
-            if "problems" in pages and service in public_urls}
+def office_pages(public_urls: dict[str, str]) -> dict[str, str]:
+    """Where each write service whose address is configured serves these pages (`…/office/`), by
+    its event family: where the dashboard sends an office to one of its problems
+    (`problems?problem=<id>`) or to a campaign's rectification (`campaigns?campaign=<id>&organ=<id>`)."""
+    return {service: public_urls[service] + "office/" for service in SERVICE_PAGES if service in public_urls}
 
 
 def blueprint(pages: Sequence[str], links: Sequence[tuple[str, str]] = ()) -> Blueprint:

@@ -140,6 +140,6 @@ def test_the_dashboard_links_to_the_offices_forms_where_their_addresses_are_conf
     assert '<a href="https://gz.example/appraisal/office/">群众评机关 ›</a>' in page
     # the office's ledger pages, for its own overdue problems to link to
     assert 'data-office="360700"' in page
-    ledgers = re.search(r"data-ledgers='([^']*)'", page).group(1)
-    assert json.loads(html.unescape(ledgers)) == {"appraisal": "https://gz.example/appraisal/office/problems",
-                                                  "visits": "https://gz.example/visits/office/problems"}
+    pages = re.search(r"data-offices='([^']*)'", page).group(1)
+    assert json.loads(html.unescape(pages)) == {"appraisal": "https://gz.example/appraisal/office/",
+                                                "visits": "https://gz.example/visits/office/"}

@@ -216,6 +216,7 @@ def test_sealed_campaign_shows_no_scores_until_closed():
         dimensions_table(rows, scope(), CAMPAIGN)
     assert responses_table(rows, scope(), CAMPAIGN).total["responses"] == 4  # counts are not scores
     assert by_key(campaigns_table(rows, scope()))[CAMPAIGN]["sealed"] is True
+    assert by_key(campaigns_table(rows, scope()))[CAMPAIGN]["office"] == "360700"  # whose appraisal service runs it
     closed = recorded("appraisal", "CampaignClosed", CAMPAIGN, 4, dict(region="360700", closed_on="2026-10-30"))
     rows = loaded("360700", appraisal_events(sealed, closed)).rows()
     assert by_key(organs_table(rows, scope(), CAMPAIGN))["organ-x"]["score"] == 90

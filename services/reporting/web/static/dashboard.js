@@ -5,10 +5,11 @@
   "use strict";
 
   const API = document.body.dataset.api || "../reports/";
-  // This office's ledger pages by event family, where their addresses are configured: an overdue
-  // problem its own services keep links to its card there (`?problem=<id>`).
+  // Where this office's write services serve their pages (…/office/), by event family, where their
+  // addresses are configured: a problem its own services keep links to its card on the ledger page,
+  // an organ of a campaign it runs to that campaign's rectification form.
   const OFFICE = document.body.dataset.office || "";
-  const LEDGERS = JSON.parse(document.body.dataset.ledgers || "{}");
+  const PAGES = JSON.parse(document.body.dataset.offices || "{}");
   const ROLE_NAMES = { admin: "管理员", clerk: "联络员", viewer: "查看人员" };
   const $ = (id) => document.getElementById(id);
 
@@ -618,10 +619,11 @@
                   "grade_name", "rank_in_category", "rank_overall", "opinions"];
     if (meta.weighted) keys.splice(6, 0, "pooled_score", "pooled_satisfaction_rate");
     renderTable($("table-organs"), organs, {
-      keys,
+      keys, away: (r) => rectificationOf(campaign, r),
       rowClass: (r) => (r.bottom ? "row-bottom" : r.low_n ? "row-lown" : ""),
       badges: (r) => [...(r.bottom ? [["bottom", "末位"]] : []), ...(r.low_n ? [["lown", "样本不足"]] : [])],
     });
+    $("organs-sub").hidden = !organs.rows.some((r) => rectificationOf(campaign, r));
     renderTable($("table-responses"), responses, { keys: ["name", "issued", "responses", "response_rate", "quota",
                                                           "quota_rate", "over_returned"] });
   }
@@ -711,8 +713,14 @@
 
   /** The address of an overdue problem on this office's ledger page, if its own service keeps it. */
   function ledgerOf(row) {
-    const page = row.office === OFFICE ? LEDGERS[row.family] : null;
-    return page ? `${page}?problem=${encodeURIComponent(row.key)}` : null;
+    const pages = row.office === OFFICE ? PAGES[row.family] : null;
+    return pages ? `${pages}problems?problem=${encodeURIComponent(row.key)}` : null;
+  }
+
+  /** The rectification form for an organ of `campaign` on the campaigns page, if this office runs it. */
+  function rectificationOf(campaign, row) {
+    const pages = campaign.office === OFFICE && campaign.status !== "draft" ? PAGES.appraisal : null;
+    return pages ? `${pages}campaigns?campaign=${encodeURIComponent(campaign.key)}&organ=${encodeURIComponent(row.key)}` : null;
   }
 
   // ---- wiring

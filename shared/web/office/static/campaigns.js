@@ -11,7 +11,9 @@
  * person and a deadline are given), and the campaign's rectification problems listed.
  * A draft's scoring and online opinion limits are set when it is amended (a new draft takes the
  * defaults). The questionnaire's wording is revised (POST /campaigns/<id>/questionnaire) in a draft
- * or an open campaign: a new version, which answers given before it do not take.
+ * or an open campaign: a new version, which answers given before it do not take. With
+ * `?campaign=<id>` (the dashboard links so), that campaign alone; with `&organ=<id>` too, its
+ * rectification form open for that organ.
  */
 (function () {
   "use strict";
@@ -391,6 +393,21 @@
     return card;
   }
 
+  /** One campaign alone (`?campaign=<id>`, as the dashboard links), its rectification form open for
+   *  the organ `organ` when given (and the caller registers rectifications). */
+  function one(id, organ) {
+    return O.api("GET", "campaigns/" + encodeURIComponent(id)).then(function (c) {
+      var card = render(c, null, "rectifications");
+      $("campaigns").replaceChildren(card);
+      var rectify = Array.prototype.find.call(card.querySelectorAll(".actions button"), function (button) {
+        return button.textContent === "登记整改问题";
+      });
+      if (!organ || !rectify) return;
+      rectify.click();
+      card.querySelector("form.step select[data-name=organ_id]").value = organ;
+    });
+  }
+
   function start(claims) {
     admin = claims.role === "admin";
     clerk = admin || claims.role === "clerk";  // (a clerk registers rectification problems)
@@ -411,7 +428,9 @@
       return { status: $("status-filter").value };
     } });
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); load(true); });
-    return Promise.all([load(), campaignChoices()]).catch(O.listError);
+    var only = O.linked("campaign", "个", "评议活动");
+    return Promise.all([only ? one(only, new URLSearchParams(window.location.search).get("organ")) : load(),
+                        campaignChoices()]).catch(O.listError);
   }
 
   O.boot(start);

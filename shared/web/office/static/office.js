@@ -343,6 +343,18 @@
     return load;
   }
 
+  /** The record a link names (`?<name>=<id>`, as the dashboard links to a problem or a campaign),
+   *  or null. With one, the page's list shows it alone: no filters or pages, and a way back to the
+   *  whole list ("只显示一个问题。查看全部问题"). */
+  function linked(name, measure, noun) {
+    var id = new URLSearchParams(window.location.search).get(name);
+    if (!id) return null;
+    $("filters").hidden = true;
+    document.querySelector(".pager").hidden = true;
+    $("summary").replaceChildren("只显示一" + measure + noun + "。", h("a", { href: window.location.pathname }, "查看全部" + noun));
+    return id;
+  }
+
   /** An ApiError of reading the page's list (or what its forms need), shown above the list. */
   function listError(error) {
     $("list-error").textContent = explain(error);
@@ -547,7 +559,7 @@
   var Office = window.Office = {
     $: $, h: h, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
     addRow: addRow, readRows: readRows, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
-    facts: facts, steps: steps, pagedList: pagedList, recordForm: recordForm, yuan: yuan, choices: choices,
+    facts: facts, steps: steps, pagedList: pagedList, linked: linked, recordForm: recordForm, yuan: yuan, choices: choices,
     regionChoices: regionChoices, listError: listError, download: download, organName: organName, cadresIn: cadresIn,
     cadresOf: cadresOf, cadreName: cadreName, cadreChoices: cadreChoices,
     clearErrors: clearErrors, showError: showError, boot: boot, jurisdiction: jurisdiction,

@@ -119,12 +119,8 @@
 
   var load = null;  // (set by start: the list's current page shown again, or its first)
 
-  /** One problem alone (`?problem=<id>`, as the dashboard's overdue list links): no filters or
-   *  pages, and a way back to the whole ledger. */
+  /** One problem alone (`?problem=<id>`, as the dashboard's overdue list links). */
   function one(id) {
-    $("filters").hidden = true;
-    document.querySelector(".pager").hidden = true;
-    $("summary").replaceChildren("只显示一个问题。", h("a", { href: window.location.pathname }, "查看全部问题"));
     O.api("GET", "problems/" + encodeURIComponent(id)).then(function (problem) {
       $("problems").replaceChildren(render(problem));
     }, O.listError);
@@ -139,7 +135,7 @@
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); load(true); });
     var units = O.terms.organs ? O.organs().then(function (list) { organs = list; }, function () { organs = null; })
       : Promise.resolve();
-    var only = new URLSearchParams(window.location.search).get("problem");
+    var only = O.linked("problem", "个", "问题");
     units.then(only ? function () { one(only); } : load);
   }
 
