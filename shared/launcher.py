@@ -66,7 +66,8 @@ class Launcher:
                                  "-b", f"{self.host}:{port}", f"services.{service}.wsgi:app"])
         self.start("visits-relay", [python, "-m", "services.visits", "relay"])
         self.start("appraisal-relay", [python, "-m", "services.appraisal", "relay"])
-        self.start("reporting-consumer", [python, "-m", "services.reporting", "consume"])
+        # (the launcher's consumer is the only one: it may rebuild projections an older version built)
+        self.start("reporting-consumer", [python, "-m", "services.reporting", "consume", "--rebuild-if-stale"])
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         # Ctrl-C stops everything, even when started from a shell that ignores SIGINT for
         # background jobs (Python then leaves it ignored).

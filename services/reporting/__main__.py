@@ -1,8 +1,11 @@
 """Reporting's jobs.
 
     python -m services.reporting consume   # the live consumer (run alongside the web app)
+    python -m services.reporting consume --rebuild-if-stale   # rebuild first if the projections
+                                           # were built by an earlier version (a lone consumer)
     python -m services.reporting rebuild   # rebuild every projection from the topics, then switch
 """
+import logging
 import signal
 import sys
 import threading
@@ -11,15 +14,27 @@ from services.reporting.app import context
 from services.reporting.runner import LiveConsumer, rebuild
 from shared.observability import configure_logging, serve_metrics
 
-USAGE = "usage: python -m services.reporting consume|rebuild"
+USAGE = "usage: python -m services.reporting consume [--rebuild-if-stale] | rebuild"
+log = logging.getLogger("services.reporting")
 
 
-def consume() -> None:
+def consume(rebuild_if_stale: bool = False) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     serve_metrics()
-    LiveConsumer(context()).run_forever(stop)
+    ctx = context()
+    generations = ctx.generations
+    if generations.stale():
+        built_by, current = generations.built_by(), generations.version
+        if rebuild_if_stale:
+            # (Only a lone consumer may: two rebuilding at once would fill one generation twice.)
+            log.info("the projections were built by version %s; rebuilding them with version %s", built_by, current)
+            rebuild(ctx)
+        else:
+            log.warning("the projections were built by version %s, and this code writes version %s: what the "
+                        "newer version adds is missing until `python -m services.reporting rebuild`", built_by, current)
+    LiveConsumer(ctx).run_forever(stop)
 
 
 def rebuild_with_progress() -> None:
@@ -37,8 +52,8 @@ def rebuild_with_progress() -> None:
 if __name__ == "__main__":
     configure_logging()
     command = sys.argv[1:]
-    if command == ["consume"]:
-        consume()
+    if command in (["consume"], ["consume", "--rebuild-if-stale"]):
+        consume(rebuild_if_stale=len(command) == 2)
     elif command == ["rebuild"]:
         rebuild_with_progress()
     else:

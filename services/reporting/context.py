@@ -7,7 +7,7 @@ from functools import cached_property
 
 from services.reporting.domain.jurisdiction import keeps
 from services.reporting.generations import Generations
-from services.reporting.projections import PROJECTIONS
+from services.reporting.projections import PROJECTIONS, VERSION
 from shared import backends
 from shared.bus import EventBus, Lane, topic_for
 from shared.config import Settings
@@ -34,7 +34,8 @@ class ReportingContext:
 
     @cached_property
     def generations(self) -> Generations:
-        return Generations(self.store, f"{self.settings.topic_prefix}-reporting-{self.settings.office_region}")
+        return Generations(self.store, f"{self.settings.topic_prefix}-reporting-{self.settings.office_region}",
+                           VERSION)
 
     @cached_property
     def bus(self) -> EventBus:

@@ -15,6 +15,12 @@ queries and the live consumer keep using the old generation. A rebuild killed ha
 `building` and its group's checkpoint behind, so the next `rebuild` resumes where it stopped
 (rows already written are skipped by their `_version`).
 
+Each generation also records the version of the projections that built it (`versions`). When a
+projection changes what it writes, its version is raised (`projections.VERSION`): the active
+generation is then stale, its rows lacking what the new code would have written, until a rebuild
+makes a current one. `consume --rebuild-if-stale` does that rebuild at start (a lone consumer);
+otherwise the consumer warns and /reports/generations says so.
+
 The generation being built is written provisionally (SQLite: without waiting for the disk), and
 made durable before the switch. A rebuild stopped by the machine stopping, not by a kill, may have
 lost rows its group's checkpoint counts as written: it is not resumed but begun again.
@@ -44,15 +50,17 @@ def generation_of(part: str) -> int | None:
 class Generations:
     """The `meta` document: which generation is active, which is being built, and their groups."""
 
-    def __init__(self, store: ProjectionStore, group_base: str = "reporting"):
-        self.store, self.group_base = store, group_base
+    def __init__(self, store: ProjectionStore, group_base: str = "reporting", version: int = 1):
+        """`version`: of the projections this process writes with (see the module's docstring)."""
+        self.store, self.group_base, self.version = store, group_base, version
 
     def read(self) -> dict:
-        """{"active": n, "building": m or None, "groups": {"n": group}}; generation 1 is active
-        before anything was built."""
+        """{"active": n, "building": m or None, "groups": {"n": group}, "versions": {"n": version}};
+        generation 1 is active before anything was built."""
         meta = self.store.get(META, META_ID)
         if meta is None:
-            meta = {"_id": META_ID, "_version": 1, "active": 1, "building": None, "groups": {"1": self._new_group(1)}}
+            meta = {"_id": META_ID, "_version": 1, "active": 1, "building": None, "groups": {"1": self._new_group(1)},
+                    "versions": {"1": self.version}}
             self.store.put_newer(META, [meta])  # two starting processes: the first one's record wins
             meta = self.store.get(META, META_ID)
         return meta
@@ -64,6 +72,16 @@ class Generations:
     def group(self, generation: int) -> str:
         """The consumer group feeding `generation`."""
         return self.read()["groups"][str(generation)]
+
+    def built_by(self, generation: int | None = None) -> int:
+        """The version of the projections that built `generation` (the active one by default); 1 for
+        a generation recorded before versions were."""
+        meta = self.read()
+        return meta.get("versions", {}).get(str(meta["active"] if generation is None else generation), 1)
+
+    def stale(self) -> bool:
+        """Whether the active generation was built by an earlier version of the projections."""
+        return self.built_by() < self.version
 
     def _new_group(self, generation: int) -> str:
         return f"{self.group_base}-g{generation}-{uuid.uuid4().hex[:8]}"
@@ -85,7 +103,9 @@ class Generations:
             self.store.drop_part(part_of(building))
         generation = max({meta["active"], *self.known(), *map(int, meta["groups"])}) + 1
         groups = {g: group for g, group in meta["groups"].items() if g != str(building)}
-        self._write(meta, building=generation, groups={**groups, str(generation): self._new_group(generation)})
+        versions = {g: v for g, v in meta.get("versions", {}).items() if g != str(building)}
+        self._write(meta, building=generation, groups={**groups, str(generation): self._new_group(generation)},
+                    versions={**versions, str(generation): self.version})
         return generation
 
     def switch(self, generation: int) -> int:
@@ -95,7 +115,8 @@ class Generations:
         if meta["building"] != generation:
             raise RuntimeError(f"generation {generation} is not the one being built ({meta['building']})")
         self.store.make_durable(part_of(generation))
-        self._write(meta, active=generation, building=None, groups={str(generation): meta["groups"][str(generation)]})
+        self._write(meta, active=generation, building=None, groups={str(generation): meta["groups"][str(generation)]},
+                    versions={str(generation): meta.get("versions", {}).get(str(generation), 1)})
         self.store.make_durable()
         return meta["active"]
 

@@ -28,6 +28,9 @@ class GenerationsSchema(Schema):
     active = fields.Int()
     building = fields.Int(allow_none=True)
     active_group = fields.Str()
+    version = fields.Int(metadata={"description": "The version of the projections that built the active generation."})
+    current_version = fields.Int(metadata={"description": "The version this code writes."})
+    stale = fields.Bool(metadata={"description": "Built by an earlier version: a rebuild adds what the newer one writes."})
     collections = fields.Dict(metadata={"description": "rows per collection of the active generation"})
 
 
@@ -61,5 +64,6 @@ def generations():
     meta = ctx.generations.read()
     active = rows(meta["active"])
     return {"office": ctx.settings.office_region, "active": meta["active"], "building": meta["building"],
-            "active_group": ctx.group(meta["active"]),
+            "active_group": ctx.group(meta["active"]), "version": ctx.generations.built_by(),
+            "current_version": ctx.generations.version, "stale": ctx.generations.stale(),
             "collections": {c: active.count(c) for c in active.collections()}}

@@ -364,3 +364,32 @@ def test_a_failed_rebuild_leaves_the_collector_on():
     with pytest.raises(RuntimeError):
         rebuild(ctx, poll_timeout=FAST, progress=fail)
     assert gc.isenabled()
+
+
+def test_a_generation_built_by_an_earlier_version_of_the_projections_is_stale_until_rebuilt():
+    store = MemoryProjectionStore()
+    assert not Generations(store, "t-reporting-360700", version=2).stale()  # generation 1, begun by this version
+    # A meta document from before versions were recorded: its generations were built by version 1.
+    old = MemoryProjectionStore()
+    old.put_newer("meta", [{"_id": "generations", "_version": 1, "active": 1, "building": None,
+                            "groups": {"1": "t-reporting-360700-g1-abc"}}])
+    generations = Generations(old, "t-reporting-360700", version=2)
+    assert (generations.built_by(), generations.stale()) == (1, True)
+    assert Generations(old, "t-reporting-360700", version=1).stale() is False  # the old code itself
+    building = generations.start_building()
+    assert (generations.built_by(building), generations.stale()) == (2, True)  # until the switch
+    generations.switch(building)
+    assert (generations.active, generations.built_by(), generations.stale()) == (2, 2, False)
+    assert generations.read()["versions"] == {"2": 2}
+
+
+def test_rebuild_makes_a_stale_office_current():
+    bus = MemoryBus()
+    publish(bus, EVENTS)
+    ctx = office("360700", bus)
+    LiveConsumer(ctx, FAST).catch_up()
+    meta = ctx.generations.read()
+    ctx.store.put_newer("meta", [{**meta, "_version": meta["_version"] + 1, "versions": {}}])  # as an old release left it
+    assert ctx.generations.stale()
+    rebuild(ctx, poll_timeout=FAST)
+    assert not ctx.generations.stale() and ctx.generations.active == 2
