@@ -12,7 +12,7 @@ from shared.clock import today
 from shared.events import Schema
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES, Problem, is_overdue
-from shared.projections import Prefix
+from shared.projections import In, Prefix
 from shared.web.auth import caller, require_region
 from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_of_views, page_schema, region_filter
@@ -112,6 +112,9 @@ class ProblemQuery(ListQuery):
     source_ref_prefix = fields.Str(validate=validate.Length(1, 100), metadata={
         "description": "Problems whose `source_ref` starts with this: e.g. `<campaign id>/` for a campaign's "
                        "rectification problems (`<campaign>/<organ>/<dimension>`)."})
+    source_ref = fields.List(fields.Str(validate=validate.Length(1, 100)), validate=validate.Length(1, 100), metadata={
+        "description": "Problems with one of these references (repeat the parameter, at most 100): e.g. the ids "
+                       "of a page of online opinions, to see which are on the ledger."})
 
 
 def with_overdue(view: dict) -> dict:
@@ -163,7 +166,7 @@ def problems_blueprint(get_repository: Callable[[], EventSourcedRepository], sou
     @blp.response(200, page_schema(ProblemSchema))
     def list_problems(query):
         """List problems in the caller's jurisdiction, filterable by status, source, category, unit, overdue and
-        the start of their reference."""
+        their reference (one of several, or its start)."""
         who = caller("viewer")
         where = {"region": region_filter(who, query.get("region"))}
         for key in ("status", "source", "category", "unit_id"):
@@ -171,6 +174,10 @@ def problems_blueprint(get_repository: Callable[[], EventSourcedRepository], sou
                 where[key] = query[key]
         if "source_ref_prefix" in query:
             where["source_ref"] = Prefix(query["source_ref_prefix"])
+        if "source_ref" in query:
+            if "source_ref_prefix" in query:
+                raise InvalidCommand("Give source_ref or source_ref_prefix, not both.", "source_ref")
+            where["source_ref"] = In(query["source_ref"])
         keep = (lambda v: v["overdue"] == query["overdue"]) if "overdue" in query else None  # as of today
         return page_of_views(get_repository(), Problem.stream_prefix, where, [("raised_on", True)], query,
                              each=with_overdue, keep=keep)

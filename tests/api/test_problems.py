@@ -66,7 +66,7 @@ def test_rejections_change_nothing(backend):
     assert [e.type for e in events] == ["ProblemRaised"]
 
 
-def test_problems_are_listed_by_the_start_of_their_reference(backend):
+def test_problems_are_listed_by_their_reference_or_its_start(backend):
     client = create_app(backend.settings("visits", office_region="360700")).test_client()
     clerk = token("360700", "clerk")
     for ref in ("campaign-1/traffic/work_quality", "campaign-1/court/organ_image", "campaign-10/traffic/work_quality", None):
@@ -78,3 +78,12 @@ def test_problems_are_listed_by_the_start_of_their_reference(backend):
     assert listed["total"] == 2
     assert client.get("/problems?page_size=50", headers=clerk).json["total"] == 4
     assert client.get("/problems?source_ref_prefix=", headers=clerk).status_code == 422
+    # or by one of several references, exactly
+    listed = client.get("/problems?source_ref=campaign-1/court/organ_image&source_ref=campaign-10/traffic/work_quality"
+                        "&source_ref=campaign-1/none", headers=clerk).json
+    assert sorted(p["source_ref"] for p in listed["items"]) == ["campaign-1/court/organ_image",
+                                                                "campaign-10/traffic/work_quality"]
+    both = client.get("/problems?source_ref=x&source_ref_prefix=campaign-1/", headers=clerk)
+    assert (both.status_code, list(both.json["error"]["fields"])) == (422, ["source_ref"])
+    too_many = "&".join(f"source_ref=o{i}" for i in range(101))
+    assert client.get(f"/problems?{too_many}", headers=clerk).status_code == 422

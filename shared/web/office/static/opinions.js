@@ -3,7 +3,8 @@
  * filtered by organ, flagged and hidden; each opinion registered on the problem ledger
  * (POST /opinions/<id>/problem: source "opinion", assigned to its organ at once when a responsible
  * person and a deadline are given) or hidden from public view if abusive (POST /opinions/<id>/hide,
- * admin). Which opinions are on the ledger already comes from GET /problems?source=opinion.
+ * admin). Which opinions of a page are on the ledger already comes from GET /problems?source=opinion
+ * with the page's opinion ids as `source_ref`.
  * Never who wrote an opinion: the API keeps no such thing to show.
  */
 (function () {
@@ -31,18 +32,16 @@
     $("opinions").textContent = "";
     $("summary").textContent = "";
     if (!id) return Promise.resolve();
-    return Promise.all([O.api("GET", "campaigns/" + encodeURIComponent(id)), O.all("problems?source=opinion")])
-      .then(function (answers) {
+    return O.api("GET", "campaigns/" + encodeURIComponent(id))
+      .then(function (campaign) {
         targets = {};
         var organ = $("organ");
         organ.textContent = "";
         organ.appendChild(h("option", { value: "" }, "全部"));
-        answers[0].targets.forEach(function (t) {
+        campaign.targets.forEach(function (t) {
           targets[t.organ_id] = t;
           organ.appendChild(h("option", { value: t.organ_id }, t.name));
         });
-        onLedger = {};
-        answers[1].forEach(function (p) { if (p.source_ref) onLedger[p.source_ref] = p; });
         return load(true);
       }, O.listError);
   }
@@ -95,9 +94,19 @@
       function (hidden) { card.replaceWith(render(hidden, "已隐藏，不再公开显示；原文保留。")); });
   }
 
+  /** Which of `opinions` (a page of them) are on the ledger: their problems, into `onLedger`. */
+  function registered(opinions) {
+    onLedger = {};
+    if (!opinions.length) return Promise.resolve();
+    var refs = opinions.map(function (o) { return "source_ref=" + encodeURIComponent(o.id); }).join("&");
+    return O.api("GET", "problems?source=opinion&page_size=100&" + refs).then(function (page) {
+      page.items.forEach(function (p) { onLedger[p.source_ref] = p; });
+    });
+  }
+
   function start() {
     $("campaign").addEventListener("change", chooseCampaign);
-    load = O.pagedList({ list: "opinions", render: render, noun: "条意见", path: function () {
+    load = O.pagedList({ list: "opinions", render: render, noun: "条意见", prepare: registered, path: function () {
       return "campaigns/" + encodeURIComponent($("campaign").value) + "/opinions";
     }, filters: function () {
       return { organ_id: $("organ").value, flagged: $("flagged").checked ? "true" : "",
