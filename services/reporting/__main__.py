@@ -12,6 +12,8 @@ import threading
 
 from services.reporting.app import context
 from services.reporting.runner import LiveConsumer, rebuild
+from shared.bus import BusUnavailable
+from shared.eventstore import StoreUnavailable
 from shared.observability import configure_logging, serve_metrics
 
 USAGE = "usage: python -m services.reporting consume [--rebuild-if-stale] | rebuild"
@@ -30,7 +32,10 @@ def consume(rebuild_if_stale: bool = False) -> None:
         if rebuild_if_stale:
             # (Only a lone consumer may: two rebuilding at once would fill one generation twice.)
             log.info("the projections were built by version %s; rebuilding them with version %s", built_by, current)
-            rebuild(ctx)
+            try:
+                rebuild(ctx)
+            except (BusUnavailable, StoreUnavailable) as exc:  # (consuming goes on; the next start rebuilds)
+                log.warning("rebuild not done, the projections stay at version %s: %s", built_by, exc)
         else:
             log.warning("the projections were built by version %s, and this code writes version %s: what the "
                         "newer version adds is missing until `python -m services.reporting rebuild`", built_by, current)

@@ -24,8 +24,8 @@ class Problems(Projection):
 
 
 def _raised(row: dict, e: dict, event: Recorded) -> dict:
-    row.update(number=e["number"], family=event.family, office=office_of(event.source), source=e["source"], source_ref=e["source_ref"],
-               category=e["category"], description=e["description"], region=e["region"],
+    row.update(number=e["number"], family=event.family, office=office_of(event.source), source=e["source"],
+               source_ref=e["source_ref"], category=e["category"], description=e["description"], region=e["region"],
                organ_id=e["organ_id"], raised_on=e["raised_on"], status="registered", unit_id=None,
                unit_name=None, deadline=None, promised_date=None, long_term=False, closed_on=None,
                reopen_count=0)

@@ -259,7 +259,8 @@
   const NUMERIC = new Set(["int", "rate", "score", "days", "yuan"]);
 
   // A report table: the API's column titles and kinds; `keys` picks and orders the columns; `link`
-  // (a row's drill-down hash) or `away` (another page's address) makes its first cell a link.
+  // (a row's drill-down hash) or `away` (another page's address, `awayTitle` what it is for) makes
+  // its first cell a link.
   function renderTable(container, table, options) {
     const opts = options || {};
     const byKey = Object.fromEntries(table.columns.map((c) => [c.key, c]));
@@ -275,7 +276,7 @@
         const link = i === 0 && opts.link ? opts.link(row) : null;
         const away = i === 0 && opts.away ? opts.away(row) : null;  // another page, in a tab of its own
         const content = link ? el("a", { href: link, text })
-          : away ? el("a", { href: away, text, target: "_blank", rel: "noopener", title: "到问题台账办理" }) : text;
+          : away ? el("a", { href: away, text, target: "_blank", rel: "noopener", title: opts.awayTitle || "" }) : text;
         const cell = el(i === 0 ? "th" : "td", { class: (NUMERIC.has(c.kind) ? "num " : "") + "col-" + c.key }, content);
         if (i === 0) cell.scope = "row";
         if (opts.badges && i === 0) opts.badges(row).forEach((b) => cell.append(" ", el("span", { class: "badge " + b[0], text: b[1] })));
@@ -619,7 +620,7 @@
                   "grade_name", "rank_in_category", "rank_overall", "opinions"];
     if (meta.weighted) keys.splice(6, 0, "pooled_score", "pooled_satisfaction_rate");
     renderTable($("table-organs"), organs, {
-      keys, away: (r) => rectificationOf(campaign, r),
+      keys, away: (r) => rectificationOf(campaign, r), awayTitle: "到评议活动页登记整改问题",
       rowClass: (r) => (r.bottom ? "row-bottom" : r.low_n ? "row-lown" : ""),
       badges: (r) => [...(r.bottom ? [["bottom", "末位"]] : []), ...(r.low_n ? [["lown", "样本不足"]] : [])],
     });
@@ -687,7 +688,7 @@
       renderTable($("table-problems"), problems, { keys: problems.columns.map((c) => c.key).filter((k) => k !== "key"),
                                                    link: (r) => (r.key !== region && children.length ? hashOf({ ...v, region: r.key }) : null) });
       $("overdue-count").textContent = `（${fmt.int(overdue.rows.length)} 个，截至 ${overdue.as_of}）`;
-      renderTable($("table-overdue"), overdue, { empty: "没有逾期问题", away: ledgerOf,
+      renderTable($("table-overdue"), overdue, { empty: "没有逾期问题", away: ledgerOf, awayTitle: "到问题台账办理",
                                                  rowClass: (r) => (r.days_overdue >= 30 ? "row-bottom" : "") });
       $("overdue-sub").hidden = !overdue.rows.some(ledgerOf);
 
