@@ -1305,9 +1305,8 @@ class _Demo:
         """先进典型报告会: the city's working committee holds some, a few counties one each; the
         first recorded is found recorded twice and cancelled."""
         r = random.Random(f"{self.seed}/meetings")
-        count = self.n(6, 3)
-        self.meeting_keys = [f"meeting:{i}" for i in range(count)]
-        for i, key in enumerate(self.meeting_keys):
+        for i in range(self.n(6, 3)):
+            key = f"meeting:{i}"
             county = None if i % 2 == 0 else r.choice(self.counties)
             region = county.code if county else CITY
             host = f"{county.name}直机关工委" if county else "赣州市直机关工委"
@@ -1316,7 +1315,8 @@ class _Demo:
                     "title": r.choice(("践行科学发展观基层先进典型报告会", "“三学”先进典型事迹报告会",
                                        "向基层干部学习报告会")),
                     "place": f"{host.removesuffix('直机关工委')}机关会议中心",
-                    "exemplars": [{"name": n, "unit": u, "deeds": d} for n, u, d in r.sample(EXEMPLARS, r.randint(2, 4))],
+                    "exemplars": [{"name": name, "unit": unit, "deeds": deeds}
+                                  for name, unit, deeds in r.sample(EXEMPLARS, r.randint(2, 4))],
                     "attendance": r.randint(8, 40) * 10}
             self.at(on, self.hold_meeting(key, body))
             if i == 0:

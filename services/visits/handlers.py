@@ -230,7 +230,8 @@ def submit_practice(repository: EventSourcedRepository, who: Caller, *, organ_id
 
 # --- report meetings on advanced examples (三学) -------------------------------------------------------
 
-def hold_meeting(repository: EventSourcedRepository, who: Caller, *, region: str, held_on: date, **facts) -> ExemplarMeeting:
+def hold_meeting(repository: EventSourcedRepository, who: Caller, *, region: str, held_on: date,
+                 **facts) -> ExemplarMeeting:
     """Record a report meeting on advanced grassroots examples held in the caller's jurisdiction."""
     known_region(region)
     require_region(who, region)

@@ -8,4 +8,5 @@ from services.visits.domain.practice import Practice
 from services.visits.domain.report import ResearchReport
 from services.visits.domain.visit import Visit
 
-__all__ = ["Cadre", "ConstructionPoint", "ExemplarMeeting", "Organ", "Pairing", "Practice", "ResearchReport", "Visit", "is_leading"]
+__all__ = ["Cadre", "ConstructionPoint", "ExemplarMeeting", "Organ", "Pairing", "Practice", "ResearchReport", "Visit",
+           "is_leading"]
