@@ -77,6 +77,7 @@
     [/^An organ named .+ is already registered in \d+\.$/, "本地区已登记同名单位。"],
     [/^No \w+ \S+\.$/, "所选的记录不存在；请刷新后重试。"],
     [/^no such record: /, "本系统中没有这条记录（可能由其他办公室的系统登记办理）。"],
+    [/^Give source_ref or source_ref_prefix, not both\.$/, "请只用一种方式按来源筛选问题。"],
     [/^Unknown (kind|place type|activities|rank) /, "请从列表中选择。"],
     [/^Log at least one day\.$/, "至少记录一天。"],
     [/^The visit is already cancelled\.$/, "该走访记录已撤销。"],
