@@ -97,15 +97,18 @@ def assert_overdue(page, system: System, region: str) -> None:
     expect(page.locator("#overdue-count")).to_contain_text(f"{len(overdue['rows'])} 个")
 
 
-def assert_meetings(page, system: System, region: str) -> None:
-    """The report meetings (先进典型报告会) per drill-down line, as the API counts them; the demo held some."""
-    meetings = system.api("meetings", region=region)
+def assert_learning(page, system: System, region: str) -> None:
+    """Good practices and report meetings (先进典型报告会) per drill-down line, as the API counts them;
+    the demo has some of each."""
+    practices, meetings = system.api("practices", region=region), system.api("meetings", region=region)
     assert meetings["total"]["meetings"] == system.summary["meetings"] > 0
-    columns = [c for c in meetings["columns"] if c["key"] != "key"]
-    for row in meetings["rows"]:
-        assert cells(page, "table-meetings", row["key"]) == [shown(row[c["key"]], c["kind"]) for c in columns], row
-    total = page.locator("#table-meetings tfoot td").all_text_contents()
-    assert total == [shown(meetings["total"][c["key"]], c["kind"]) for c in columns[1:]]
+    assert practices["total"]["submitted"] == sum(system.summary["practices"].values())
+    for table_id, table in (("table-practices", practices), ("table-meetings", meetings)):
+        columns = [c for c in table["columns"] if c["key"] != "key"]
+        for row in table["rows"]:
+            assert cells(page, table_id, row["key"]) == [shown(row[c["key"]], c["kind"]) for c in columns], row
+        total = page.locator(f"#{table_id} tfoot td").all_text_contents()
+        assert total == [shown(table["total"][c["key"]], c["kind"]) for c in columns[1:]]
 
 
 def test_province_office_signs_in_drills_down_to_a_county_and_exports(system, desk, console, tmp_path):
@@ -141,7 +144,7 @@ def test_province_office_signs_in_drills_down_to_a_county_and_exports(system, de
     assert len(city["rows"]) == 19  # 本级 and 18 county-level units
     assert_charts_drawn(page)
     assert_overdue(page, system, CITY)
-    assert_meetings(page, system, CITY)
+    assert_learning(page, system, CITY)
     screenshot(page, "2-city")
 
     settle(page, lambda: page.locator(f'#table-overview tr[data-key="{COUNTY}"] td').first.click())

@@ -1,15 +1,19 @@
-"""Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings, report meetings."""
+"""Reports on cadres going down to the grassroots (干部下基层): visits, cadres, 三个一, pairings, good practices,
+report meetings."""
 from shared.web.blueprint import Blueprint
 from services.reporting.api.common import ReportQuery, TableSchema, by_query, report
-from services.reporting.queries.visits import cadres_table, meetings_table, pairings_table, points_table, visits_table
+from services.reporting.queries.visits import (cadres_table, meetings_table, pairings_table, points_table,
+                                               practices_table, visits_table)
 
 blp = Blueprint("visits", __name__, url_prefix="/reports",
-                description="Visits (走访), cadres' coverage and research reports, 三个一, pairings and report meetings.")
+                description="Visits (走访), cadres' coverage and research reports, 三个一, pairings, good practices "
+                            "and report meetings.")
 
 VisitsQuery = by_query(["region", "organ", "place_type", "activity", "week"], "region", "VisitsQuery")
 CadresQuery = by_query(["region", "organ"], "region", "CadresQuery")
 PointsQuery = by_query(["point", "region"], "point", "PointsQuery")
 PairingsQuery = by_query(["region", "organ", "kind"], "region", "PairingsQuery")
+PracticesQuery = by_query(["region", "organ"], "region", "PracticesQuery")
 
 
 @blp.get("/visits")
@@ -50,6 +54,14 @@ def points(args):
 def pairings(args):
     """Pairings (结对帮扶/结对共建): started, active, ended, days on site."""
     return report(pairings_table, args, args["by"])
+
+
+@blp.get("/practices")
+@blp.arguments(PracticesQuery, location="query")
+@blp.response(200, TableSchema)
+def practices(args):
+    """Good practices (好的经验做法) reported upward, published and declined, by region or organ."""
+    return report(practices_table, args, args["by"])
 
 
 @blp.get("/meetings")

@@ -1,5 +1,5 @@
 """Reports on half 1, cadres go down to the grassroots: visits, cadres, 三个一 points, pairings,
-report meetings on advanced examples (三学).
+good practices reported upward, report meetings on advanced examples (三学).
 
 Attribution: a visit counts where it took place (its region) and for each organ on it; a cadre
 counts in their organ's region. Coverage asks of each leading cadre (领导干部) whether they
@@ -56,6 +56,10 @@ PAIRING_COLUMNS = [
     Column("days_met", "驻点天数达标结束数"), Column("days_on_site", "驻点天数"), Column("required_days", "要求驻点天数"),
 ]
 
+PRACTICE_COLUMNS = [
+    Column("submitted", "报送经验做法(篇)"), Column("published", "刊发(篇)"), Column("declined", "不予采用(篇)"),
+    Column("publication_rate", "刊发率", "rate"),
+]
 MEETING_COLUMNS = [
     Column("meetings", "报告会(场)"), Column("exemplars", "作报告的先进典型(人次)"), Column("attendance", "参会(人次)"),
 ]
@@ -258,6 +262,44 @@ def pairings_table(store: ProjectionStore, scope: Scope, by: str = "region") -> 
     rows = breakdown(keys, groups, PairingTally.figures)
     return Table("pairings", "结对帮扶", label_columns(by) + PAIRING_COLUMNS, rows, total.figures())
 
+
+
+# --- good practices reported upward --------------------------------------------------------------
+
+class PracticeTally:
+    """Practices submitted in a period, and the working committee's decisions in it, one at a time."""
+    __slots__ = ("period", "submitted", "published", "declined")
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.submitted = self.published = self.declined = 0
+
+    def add(self, p: dict) -> None:
+        self.submitted += self.period.contains(p["submitted_on"])
+        if self.period.contains(p["decided_on"]):
+            self.published += p["status"] == "published"
+            self.declined += p["status"] == "declined"
+
+    def figures(self) -> dict:
+        return {"submitted": self.submitted, "published": self.published, "declined": self.declined,
+                "publication_rate": rate(self.published, self.published + self.declined)}
+
+
+def practices_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
+    """好的经验做法 per drill-down line (the organ's region) or per organ: submitted in the period, and
+    published or declined in it; the publication rate is over the decisions."""
+    practices = scope.rows(store, "practices", ["region", "organ_id", "status", "submitted_on", "decided_on"])
+    tally = partial(PracticeTally, scope.period)
+    if by == "region":
+        groups, total = fold(practices, lines_of(scope), tally)
+        keys = scope.lines()
+    elif by == "organ":
+        groups, total = fold(practices, lambda p: [p["organ_id"]], tally)
+        keys = organ_names(store, scope)
+    else:
+        raise ValueError(f"practices cannot be cut by {by!r}")
+    rows = breakdown(keys, groups, PracticeTally.figures)
+    return Table("practices", "经验做法报送和刊发", label_columns(by) + PRACTICE_COLUMNS, rows, total.figures())
 
 # --- report meetings on advanced examples (三学) ---------------------------------------------------
 

@@ -11,7 +11,7 @@ from services.reporting.queries.appraisal import (ResultsSealed, answers, campai
 from services.reporting.queries.overview import overview_table
 from services.reporting.queries.problems import overdue_table, problems_table
 from services.reporting.queries.scope import Scope
-from services.reporting.queries.visits import cadres_table, meetings_table, visits_table
+from services.reporting.queries.visits import cadres_table, meetings_table, practices_table, visits_table
 from shared.regions import default_regions
 from tests.unit.reporting.support import (batch, cadre, campaign_events, cancel, loaded, organ, problem_events,
                                           recorded, referred, report, response, visit)
@@ -230,6 +230,40 @@ def test_a_county_does_not_see_the_city_campaign():
     assert campaigns_table(rows, scope("360702")).rows == []
 
 
+
+
+# --- good practices -------------------------------------------------------------------------------
+
+def practice(id_: str, organ_id: str, region: str, submitted_on: str, decision: tuple[str, str] | None = None):
+    events = [recorded("visits", "PracticeSubmitted", id_, 1, dict(
+        organ_id=organ_id, organ_name="某单位", organ_category="government", region=region, title="夜访农户",
+        summary="白天干活晚上走访", submitted_on=submitted_on))]
+    if decision and decision[0] == "published":
+        events.append(recorded("visits", "PracticePublished", id_, 2, dict(
+            organ_id=organ_id, region=region, channels=["journal"], issue=None, published_on=decision[1])))
+    elif decision:
+        events.append(recorded("visits", "PracticeDeclined", id_, 2, dict(
+            organ_id=organ_id, region=region, reason="重复", declined_on=decision[1])))
+    return events
+
+
+def test_practices_submitted_and_decided_in_the_period_by_region_and_organ():
+    events = [*VISIT_EVENTS,
+              *practice("p1", "organ-a", "360702", "2026-10-02", ("published", "2026-10-10")),
+              *practice("p2", "organ-a", "360702", "2026-10-05", ("declined", "2026-10-12")),
+              *practice("p3", "organ-b", "360703", "2026-10-20"),
+              *practice("p4", "organ-b", "360703", "2026-09-20", ("published", "2026-10-03")),  # submitted before
+              *practice("p5", "organ-c", "360700", "2026-10-25", ("published", "2026-11-02"))]  # decided after
+    rows = loaded("360700", events).rows()
+    table = by_key(practices_table(rows, scope()))
+    got = {k: (r["submitted"], r["published"], r["declined"], r["publication_rate"]) for k, r in table.items()}
+    assert (got["360700"], got["360702"], got["360703"]) == ((1, 0, 0, None), (2, 1, 1, 0.5), (1, 1, 0, 1.0))
+    assert practices_table(rows, scope()).total == {"submitted": 4, "published": 2, "declined": 1,
+                                                    "publication_rate": pytest.approx(2 / 3)}
+    organs = by_key(practices_table(rows, scope(), "organ"))
+    assert (organs["organ-a"]["submitted"], organs["organ-b"]["published"]) == (2, 1)
+    with pytest.raises(ValueError):
+        practices_table(rows, scope(), "week")
 
 # --- report meetings on advanced examples (三学) -----------------------------------------------------
 

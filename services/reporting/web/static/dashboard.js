@@ -647,10 +647,10 @@
       whoText();
       const region = v.region || state.home;
       const params = { region, from: p.from, to: p.to };
-      const [overview, cadres, weekly, activity, meetings, problems, overdue, campaigns] = await Promise.all([
+      const [overview, cadres, weekly, activity, practices, meetings, problems, overdue, campaigns] = await Promise.all([
         call("overview", params), call("cadres", params), call("visits/weekly", params),
-        call("visits", { ...params, by: "activity" }), call("meetings", params), call("problems", params),
-        call("problems/overdue", params), call("appraisal/campaigns", { region: state.home }),
+        call("visits", { ...params, by: "activity" }), call("practices", params), call("meetings", params),
+        call("problems", params), call("problems/overdue", params), call("appraisal/campaigns", { region: state.home }),
       ]);
       if (my !== state.loading) return;
       state.names[overview.region.code] = overview.region.name;
@@ -659,7 +659,7 @@
       state.exports = {
         overview: { path: "overview", params }, cadres: { path: "cadres", params },
         weekly: { path: "visits/weekly", params }, activity: { path: "visits", params: { ...params, by: "activity" } },
-        meetings: { path: "meetings", params },
+        practices: { path: "practices", params }, meetings: { path: "meetings", params },
         problems: { path: "problems", params }, overdue: { path: "problems/overdue", params },
       };
       syncFilters(v, p);
@@ -682,8 +682,10 @@
       renderTable($("table-weekly"), weekly, { keys: ["name", "visits", "cadres", "people_reached", "funds_yuan",
                                                       "problems"] });
       renderTable($("table-activity"), activity, { keys: activity.columns.map((c) => c.key).filter((k) => k !== "key") });
-      renderTable($("table-meetings"), meetings, { keys: meetings.columns.map((c) => c.key).filter((k) => k !== "key"),
-                                                   link: (r) => (r.key !== region && children.length ? hashOf({ ...v, region: r.key }) : null) });
+      const drill = (r) => (r.key !== region && children.length ? hashOf({ ...v, region: r.key }) : null);
+      for (const [id, table] of [["table-practices", practices], ["table-meetings", meetings]]) {
+        renderTable($(id), table, { keys: table.columns.map((c) => c.key).filter((k) => k !== "key"), link: drill });
+      }
       funnelChart(problems.total || {});
       renderTable($("table-problems"), problems, { keys: problems.columns.map((c) => c.key).filter((k) => k !== "key"),
                                                    link: (r) => (r.key !== region && children.length ? hashOf({ ...v, region: r.key }) : null) });
