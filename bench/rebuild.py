@@ -87,7 +87,10 @@ def _children() -> list[int]:
     """This process's child processes."""
     pids = []
     for task in Path("/proc/self/task").iterdir():
-        pids += [int(pid) for pid in (task / "children").read_text().split()]
+        try:
+            pids += [int(pid) for pid in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            pass  # a thread that ended between the listing and the read (it stopped the watcher once)
     return pids
 
 
