@@ -18,6 +18,17 @@ def today() -> date:
     return datetime.now(CST).date()
 
 
+def business_date(on: date | None, field: str = "on") -> date:
+    """The date a step happened (China Standard Time): today unless given, never in the future
+    (refused as `field`)."""
+    from shared.aggregate import InvalidCommand  # (the domain's refusal; the clock is below the domain)
+
+    on = on or today()
+    if on > today():
+        raise InvalidCommand("The date is in the future.", field)
+    return on
+
+
 def cst_date(t: datetime) -> date:
     return t.astimezone(CST).date()
 

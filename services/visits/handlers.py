@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from shared.aggregate import Aggregate, DomainError, InvalidCommand, NotFound
 from shared.application import EventSourcedRepository, new_id
-from shared.clock import today
+from shared.clock import business_date
 from shared.eventstore import ConcurrencyError
 from shared.ledger.api import raise_problem
 from shared.projections import In
@@ -30,14 +30,6 @@ A = TypeVar("A", bound=Aggregate)
 def known_region(code: str, field: str = "region") -> None:
     if code not in default_regions():
         raise InvalidCommand(f"Unknown region code {code}.", field)
-
-
-def business_date(on: date | None, field: str = "on") -> date:
-    """The date a step happened (China Standard Time): today unless given, never in the future."""
-    on = on or today()
-    if on > today():
-        raise InvalidCommand("The date is in the future.", field)
-    return on
 
 
 def load(repository: EventSourcedRepository, who: Caller, cls: type[A], id: str, version: int | None = None) -> A:

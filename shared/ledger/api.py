@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from shared.application import EventSourcedRepository, new_id
 from shared.aggregate import InvalidCommand
-from shared.clock import today
+from shared.clock import business_date, today
 from shared.events import Schema
 from shared.ledger.events import CATEGORIES, SOURCES
 from shared.ledger.problem import STATUSES, Problem, is_overdue
@@ -126,9 +126,7 @@ def raise_problem(repository: EventSourcedRepository, *, source: str, category: 
                   region: str, on: date | None = None, source_ref: str | None = None,
                   organ_id: str | None = None, raised_by: str | None = None) -> Problem:
     """Register a problem; the number is the region, the date and a short unique tail."""
-    on = on or today()
-    if on > today():
-        raise InvalidCommand("The date is in the future.", "on")
+    on = business_date(on)
     problem_id = new_id(Problem.stream_prefix)
     number = f"{region}-{on:%Y%m%d}-{problem_id[-6:].upper()}"
     problem = Problem.raise_(problem_id, number=number, source=source, category=category, description=description,
@@ -154,9 +152,7 @@ def problems_blueprint(get_repository: Callable[[], EventSourcedRepository], sou
 
     def step(problem_id: str, args: dict, action: Callable[[Problem, date], None]) -> dict:
         problem = load(problem_id, args.pop("version", None))
-        on = args.pop("on", None) or today()
-        if on > today():
-            raise InvalidCommand("The date is in the future.", "on")
+        on = business_date(args.pop("on", None))
         action(problem, on)
         get_repository().save(problem)
         return with_overdue(problem.view())

@@ -1,13 +1,10 @@
 """REST resources of the appraisal service, one module per resource; helpers they share."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app
 
-from shared.aggregate import Aggregate, InvalidCommand
+from shared.aggregate import Aggregate
 from shared.application import EventSourcedRepository
-from shared.clock import today
 from shared.eventstore import ConcurrencyError
 from shared.web.auth import caller, require_region
 
@@ -18,14 +15,6 @@ def repository() -> EventSourcedRepository:
 
 def hash_key() -> str:
     return current_app.extensions["shuangwan"].settings.hash_key
-
-
-def business_date(on: date | None) -> date:
-    """The date a step happened (China Standard Time), today by default, never in the future."""
-    on = on or today()
-    if on > today():
-        raise InvalidCommand("The date is in the future.", "on")
-    return on
 
 
 def load_for_office(cls: type[Aggregate], id: str, role: str, version: int | None = None):

@@ -12,10 +12,11 @@ from marshmallow import fields, validate
 
 from shared.aggregate import DomainError
 from shared.application import new_id
+from shared.clock import business_date
 from shared.contracts.appraisal import RESPONDENT_CATEGORIES
 from shared.events import Schema
 from shared.web.blueprint import Blueprint
-from services.appraisal.api import business_date, hash_key, load_for_office, repository
+from services.appraisal.api import hash_key, load_for_office, repository
 from services.appraisal.domain.batch import Batch
 from services.appraisal.domain.campaign import Campaign
 from services.appraisal.domain.invitations import batch_tokens

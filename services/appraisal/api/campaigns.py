@@ -5,13 +5,14 @@ from marshmallow import fields, validate
 
 from shared.aggregate import NotFound
 from shared.application import new_id
+from shared.clock import business_date
 from shared.contracts.appraisal import (CAMPAIGN_STATUSES, OpinionLimits, Questionnaire, RespondentGroup,
                                         Scoring, Target)
 from shared.events import Schema
 from shared.web.auth import caller, require_region
 from shared.web.blueprint import Blueprint
 from shared.web.listing import ListQuery, page_of_views, page_schema, region_filter
-from services.appraisal.api import business_date, load_for_office, repository
+from services.appraisal.api import load_for_office, repository
 from services.appraisal.domain.campaign import Campaign
 
 

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from flask import request
 from marshmallow import fields, validate
 
-from shared.clock import cst_date, now
+from shared.clock import business_date, cst_date, now
 from shared.application import new_id
 from shared.events import Schema
 from shared.web.blueprint import Blueprint
 from shared.web.listing import page_of_views, page_schema
-from services.appraisal.api import business_date, hash_key, load_for_office, repository
+from services.appraisal.api import hash_key, load_for_office, repository
 from services.appraisal.api.campaigns import OrganOnForm
 from services.appraisal.domain.campaign import Campaign
 from services.appraisal.domain.invitations import keyed_hash

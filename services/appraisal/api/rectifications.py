@@ -9,12 +9,13 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from shared.aggregate import DomainError, InvalidCommand
+from shared.clock import business_date
 from shared.contracts.appraisal import DIMENSIONS
 from shared.ledger.api import ProblemSchema, raise_problem, with_overdue
 from shared.ledger.events import CATEGORIES
 from shared.events import Schema
 from shared.web.blueprint import Blueprint
-from services.appraisal.api import business_date, load_for_office, repository
+from services.appraisal.api import load_for_office, repository
 from services.appraisal.domain.campaign import Campaign
 from services.appraisal.domain.opinion import Opinion
 

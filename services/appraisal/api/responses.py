@@ -15,12 +15,13 @@ from marshmallow import fields, validate
 
 from shared.aggregate import DomainError, NotFound
 from shared.application import new_id
+from shared.clock import business_date
 from shared.contracts.appraisal import OrganOpinion, Rating
 from shared.jsonschema import CheckedList
 from shared.eventstore import ConcurrencyError
 from shared.events import Schema
 from shared.web.blueprint import Blueprint
-from services.appraisal.api import business_date, hash_key, load_for_office, repository
+from services.appraisal.api import hash_key, load_for_office, repository
 from services.appraisal.api.campaigns import FormSchema, form_of
 from services.appraisal.domain.batch import Batch, over_returned
 from services.appraisal.domain.campaign import Campaign

@@ -396,6 +396,7 @@
   /** One campaign alone (`?campaign=<id>`, as the dashboard links), its rectification form open for
    *  the organ `organ` when given (and the caller registers rectifications). */
   function one(id, organ) {
+    $("draft").hidden = true;  // (drafting is for the whole list)
     return O.api("GET", "campaigns/" + encodeURIComponent(id)).then(function (c) {
       var card = render(c, null, "rectifications");
       $("campaigns").replaceChildren(card);
