@@ -60,3 +60,14 @@ def test_a_meeting_is_recorded_with_its_exemplars_and_cancelled(visits, desk, de
     expect(card.locator(".actions button")).to_have_count(0)
     assert visits.call("GET", f"/meetings/{meeting['id']}")["status"] == "cancelled"
     desk_console.assert_clean(422)
+
+
+def test_on_a_phone_the_meeting_form_fits_the_screen(visits, phone):
+    page = phone
+    sign_in(page, visits.url + "/office/meetings", CLERK)
+    page.click("#hold summary")
+    page.click("[data-list=exemplars] .add")  # two rows of exemplars, each with its 事迹 box
+    expect(page.locator("[data-list=exemplars] .item")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    audit(page)
+    screenshot(page, "office-meetings-phone")
