@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from services.reporting.domain.periods import Period
 from services.reporting.domain.stats import rate
@@ -131,6 +131,20 @@ def organ_names(store: ProjectionStore, scope: Scope) -> list[tuple[str, str]]:
     return sorted(((o["_id"], o["name"]) for o in scope.rows(store, "organs", ["name"])), key=lambda o: o[1])
 
 
+def cut(store: ProjectionStore, scope: Scope, rows: Iterable[dict], by: str, tally: Callable, what: str,
+        more: dict[str, tuple[Callable, Callable]] | None = None) -> tuple[dict, object, list]:
+    """`rows` tallied by drill-down line (`region`: each row's region), by organ (each row's
+    `organ_id`), or by one of `more` ({by: (a row's keys, the (key, name) pairs to list)}): the
+    groups' tallies, the total's, and the keys to list (read only for the cut asked for)."""
+    cuts = {"region": (lines_of(scope), scope.lines),
+            "organ": (lambda row: [row["organ_id"]], lambda: organ_names(store, scope)), **(more or {})}
+    if by not in cuts:
+        raise ValueError(f"{what} cannot be cut by {by!r}")
+    keys_of, keys = cuts[by]
+    groups, total = fold(rows, keys_of, tally)
+    return groups, total, list(keys())
+
+
 # --- cadres: coverage and research reports ---------------------------------------------------
 
 class CadreTally:
@@ -170,15 +184,7 @@ def cadres_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Ta
     reports = Counter(r["cadre_id"] for r in store.scan("reports", None, ["cadre_id", "submitted_on"])
                       if period.contains(r["submitted_on"]))
     cadres = scope.rows(store, "cadres", ["region", "organ_id", "leading"])
-    tally = partial(CadreTally, visited, reports)
-    if by == "region":
-        groups, total = fold(cadres, lines_of(scope), tally)
-        keys = scope.lines()
-    elif by == "organ":
-        groups, total = fold(cadres, lambda c: [c["organ_id"]], tally)
-        keys = organ_names(store, scope)
-    else:
-        raise ValueError(f"cadres cannot be cut by {by!r}")
+    groups, total, keys = cut(store, scope, cadres, by, partial(CadreTally, visited, reports), "cadres")
     rows = breakdown(keys, groups, CadreTally.figures)
     return Table("cadres", "干部参与与调研报告", label_columns(by) + CADRE_COLUMNS, rows, total.figures())
 
@@ -247,18 +253,8 @@ class PairingTally:
 def pairings_table(store: ProjectionStore, scope: Scope, by: str = "region") -> Table:
     pairings = scope.rows(store, "pairings", ["region", "organ_id", "kind", "start_on", "ended_on", "days_total",
                                                "required_days", "days_met"])
-    tally = partial(PairingTally, scope.period, scope.as_of)
-    if by == "region":
-        groups, total = fold(pairings, lines_of(scope), tally)
-        keys = scope.lines()
-    elif by == "organ":
-        groups, total = fold(pairings, lambda p: [p["organ_id"]], tally)
-        keys = organ_names(store, scope)
-    elif by == "kind":
-        groups, total = fold(pairings, lambda p: [p["kind"]], tally)
-        keys = PAIRING_KINDS.items()
-    else:
-        raise ValueError(f"pairings cannot be cut by {by!r}")
+    groups, total, keys = cut(store, scope, pairings, by, partial(PairingTally, scope.period, scope.as_of), "pairings",
+                              {"kind": (lambda p: [p["kind"]], PAIRING_KINDS.items)})
     rows = breakdown(keys, groups, PairingTally.figures)
     return Table("pairings", "结对帮扶", label_columns(by) + PAIRING_COLUMNS, rows, total.figures())
 
@@ -289,15 +285,7 @@ def practices_table(store: ProjectionStore, scope: Scope, by: str = "region") ->
     """好的经验做法 per drill-down line (the organ's region) or per organ: submitted in the period, and
     published or declined in it; the publication rate is over the decisions."""
     practices = scope.rows(store, "practices", ["region", "organ_id", "status", "submitted_on", "decided_on"])
-    tally = partial(PracticeTally, scope.period)
-    if by == "region":
-        groups, total = fold(practices, lines_of(scope), tally)
-        keys = scope.lines()
-    elif by == "organ":
-        groups, total = fold(practices, lambda p: [p["organ_id"]], tally)
-        keys = organ_names(store, scope)
-    else:
-        raise ValueError(f"practices cannot be cut by {by!r}")
+    groups, total, keys = cut(store, scope, practices, by, partial(PracticeTally, scope.period), "practices")
     rows = breakdown(keys, groups, PracticeTally.figures)
     return Table("practices", "经验做法报送和刊发", label_columns(by) + PRACTICE_COLUMNS, rows, total.figures())
 
@@ -325,6 +313,6 @@ class MeetingTally:
 def meetings_table(store: ProjectionStore, scope: Scope) -> Table:
     """先进典型报告会 per drill-down line: meetings held in the period, exemplars who reported, attendance."""
     meetings = scope.rows(store, "meetings", ["region", "held_on", "exemplars", "attendance", "cancelled"])
-    groups, total = fold(meetings, lines_of(scope), partial(MeetingTally, scope.period))
-    rows = breakdown(scope.lines(), groups, MeetingTally.figures)
+    groups, total, keys = cut(store, scope, meetings, "region", partial(MeetingTally, scope.period), "meetings")
+    rows = breakdown(keys, groups, MeetingTally.figures)
     return Table("meetings", "先进典型报告会", label_columns("region") + MEETING_COLUMNS, rows, total.figures())
