@@ -43,18 +43,11 @@
     });
   }
 
-  /** Row values with what is left empty left out (the API then names what is required). */
-  function compact(values) {
-    var out = {};
-    Object.keys(values).forEach(function (k) { if (values[k] !== "") out[k] = values[k]; });
-    return out;
-  }
-
   function definition() {
     var body = {
-      targets: O.readRows(rows("targets")).map(compact),
+      targets: O.readRows(rows("targets")).map(O.compact),
       respondent_categories: O.readRows(rows("respondent_categories")).map(function (g) {
-        g = compact(g);
+        g = O.compact(g);
         ["quota", "weight"].forEach(function (k) { if (k in g) g[k] = O.number(g[k]); });
         return g;
       })

@@ -15,9 +15,7 @@
   function exemplars() { return document.querySelector('fieldset[data-list="exemplars"]'); }
 
   function cancelForm(m, card) {
-    return O.stepForm("撤销", [O.field(["reason", "撤销理由（如：重复录入、信息有误）", "textarea", 2000]),
-      O.dateField("on", "撤销日期")], "meetings/" + encodeURIComponent(m.id) + "/cancellation",
-      function (form) { return O.readFields(form, { version: m.version }); },
+    return O.cancelForm("meetings/" + encodeURIComponent(m.id) + "/cancellation", m,
       function (changed) { card.replaceWith(render(changed, "已撤销，这场报告会不再计入统计。")); });
   }
 
@@ -45,11 +43,7 @@
   /** The form's body: its fields, and the examples row by row (an empty 事迹 left out). */
   function read(form) {
     var body = O.readFields(form);
-    body.exemplars = O.readRows(exemplars()).map(function (e) {
-      var out = {};
-      Object.keys(e).forEach(function (k) { if (e[k] !== "") out[k] = e[k]; });
-      return out;
-    });
+    body.exemplars = O.readRows(exemplars()).map(O.compact);
     return body;
   }
 

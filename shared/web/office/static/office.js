@@ -135,6 +135,13 @@
     return /^\d+$/.test(text) ? parseInt(text, 10) : text;
   }
 
+  /** Row values with what is left empty left out (the API then names what is required). */
+  function compact(values) {
+    var out = {};
+    Object.keys(values).forEach(function (k) { if (values[k] !== "") out[k] = values[k]; });
+    return out;
+  }
+
   /** Each row's values by field name, trimmed; what a number field could not read is "?" (the API
    *  then refuses it as no number, rather than taking it for nothing). */
   function readRows(fieldset) {
@@ -291,6 +298,13 @@
   function facts(pairs) {
     return h("dl", { class: "facts" }, pairs.filter(function (f) { return f[1] !== "" && f[1] != null; })
       .map(function (f) { return [h("dt", {}, f[0]), h("dd", {}, String(f[1]))]; }));
+  }
+
+  /** The 撤销 step of a record logged in error (a visit, a meeting): its reason and date, POSTed to
+   *  `path` with the version shown; `done(changed)` takes the record as it is now. */
+  function cancelForm(path, record, done) {
+    return stepForm("撤销", [field(["reason", "撤销理由（如：重复录入、信息有误）", "textarea", 2000]),
+      dateField("on", "撤销日期")], path, function (form) { return readFields(form, { version: record.version }); }, done);
   }
 
   /** The buttons of a record's steps ([name, make() → the step's form, or nothing for a step
@@ -558,7 +572,7 @@
 
   var Office = window.Office = {
     $: $, h: h, options: options, today: today, api: api, all: all, organs: organs, stepForm: stepForm,
-    addRow: addRow, readRows: readRows, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
+    addRow: addRow, readRows: readRows, compact: compact, cancelForm: cancelForm, number: number, explain: explain, field: field, dateField: dateField, readFields: readFields,
     facts: facts, steps: steps, pagedList: pagedList, linked: linked, recordForm: recordForm, yuan: yuan, choices: choices,
     regionChoices: regionChoices, listError: listError, download: download, organName: organName, cadresIn: cadresIn,
     cadresOf: cadresOf, cadreName: cadreName, cadreChoices: cadreChoices,

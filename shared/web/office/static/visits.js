@@ -11,9 +11,7 @@
   var load = null;  // (set by start: the list's current page shown again, or its first)
 
   function cancelForm(v, card) {
-    return O.stepForm("撤销", [O.field(["reason", "撤销理由（如：重复录入、信息有误）", "textarea", 2000]),
-      O.dateField("on", "撤销日期")], "visits/" + encodeURIComponent(v.id) + "/cancellation",
-      function (form) { return O.readFields(form, { version: v.version }); },
+    return O.cancelForm("visits/" + encodeURIComponent(v.id) + "/cancellation", v,
       function (changed) { card.replaceWith(render(changed, "已撤销；它登记的问题仍在问题台账中。")); });
   }
 
