@@ -26,9 +26,8 @@ def consume(rebuild_if_stale: bool = False) -> None:
         signal.signal(sig, lambda *_: stop.set())
     serve_metrics()
     ctx = context()
-    generations = ctx.generations
-    if generations.stale():
-        built_by, current = generations.built_by(), generations.version
+    built_by, current = ctx.generations.built_by(), ctx.generations.version
+    if built_by < current:  # (stale: see generations)
         if rebuild_if_stale:
             # (Only a lone consumer may: two rebuilding at once would fill one generation twice.)
             log.info("the projections were built by version %s; rebuilding them with version %s", built_by, current)

@@ -62,8 +62,8 @@ def generations():
     office_admin()
     ctx = context()
     meta = ctx.generations.read()
-    active = rows(meta["active"])
+    active, version = rows(meta["active"]), ctx.generations.built_by(meta["active"])
     return {"office": ctx.settings.office_region, "active": meta["active"], "building": meta["building"],
-            "active_group": ctx.group(meta["active"]), "version": ctx.generations.built_by(),
-            "current_version": ctx.generations.version, "stale": ctx.generations.stale(),
+            "active_group": ctx.group(meta["active"]), "version": version,
+            "current_version": ctx.generations.version, "stale": version < ctx.generations.version,
             "collections": {c: active.count(c) for c in active.collections()}}
