@@ -10,7 +10,6 @@ rectification form, where the office puts a low-rated dimension on the ledger.
 """
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from tests.browser.dashboard_support import DESK, bearer, settle
 from tests.browser.office_support import open_step, send_step
 from tests.browser.support import ARTIFACTS, TARGETS, Console, Office, audit, new_page, screenshot
 from tests.processes import Processes, free_port
+from tests.reliability.support import wait_until
 
 CITY, COUNTY = "360700", "360702"
 
@@ -43,16 +43,11 @@ def overdue_problem(url: str, office: str, description: str) -> dict:
     return referred.json()
 
 
-def wait_until_overdue(reporting: str, ids: set[str], timeout: float = 120) -> None:
-    """Until the city's reporting instance lists `ids` as overdue (relayed and consumed)."""
-    deadline, listed = time.monotonic() + timeout, set()
-    while time.monotonic() < deadline:
-        answer = requests.get(reporting + "/reports/problems/overdue", headers=token(CITY, "viewer"), timeout=30)
-        listed = {row["key"] for row in answer.json()["rows"]} if answer.status_code == 200 else set()
-        if listed == ids:
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"overdue problems listed: {listed}, expected {ids}")
+def report(reporting: str, path: str) -> dict:
+    """A report of the city's reporting instance, as its viewer."""
+    answer = requests.get(f"{reporting}/reports/{path}", headers=token(CITY, "viewer"), timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 def dashboard(page, urls: dict) -> None:
@@ -74,17 +69,6 @@ def signed_in(page, role: str = "clerk") -> None:
     """Another address, so another sign-in (the token stays within its tab and origin)."""
     page.fill("#token-input", token(CITY, role, subject=f"city-{role}")["Authorization"].split(" ", 1)[1])
     page.click("#sign-in-form button[type=submit]")
-
-
-def wait_until_listed(reporting: str, campaign: str, timeout: float = 120) -> None:
-    """Until the city's reporting instance lists the campaign as open."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        answer = requests.get(reporting + "/reports/appraisal/campaigns", headers=token(CITY, "viewer"), timeout=30)
-        if answer.status_code == 200 and any(r["key"] == campaign and r["status"] == "open" for r in answer.json()["rows"]):
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"campaign {campaign} not listed open")
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +94,12 @@ def offices(tmp_path_factory):
         own = overdue_problem(urls["visits"], CITY, "城区主干道路灯损坏，夜间出行不便")
         theirs = overdue_problem(urls["county"], COUNTY, "社区排水沟堵塞，雨天积水")
         campaign = Office(urls["appraisal"]).open_campaign(title="2026年度市直机关群众评机关")
-        wait_until_overdue(urls["reporting"], {own["id"], theirs["id"]})
-        wait_until_listed(urls["reporting"], campaign)
+        # (until the city's reporting instance has them, relayed and consumed)
+        wait_until(lambda: {r["key"] for r in report(urls["reporting"], "problems/overdue")["rows"]} ==
+                   {own["id"], theirs["id"]}, 120, "both problems listed overdue")
+        wait_until(lambda: any(r["key"] == campaign and r["status"] == "open"
+                               for r in report(urls["reporting"], "appraisal/campaigns")["rows"]),
+                   120, "the campaign listed open")
         yield urls, own, theirs, campaign
     finally:
         processes.stop_all()

@@ -4,7 +4,6 @@ are stale); started with `--rebuild-if-stale`, as `make run` starts it, it rebui
 from __future__ import annotations
 
 import signal
-import time
 
 import requests
 
@@ -12,6 +11,7 @@ from services.reporting.projections import VERSION
 from shared.projections.sqlite import SQLiteProjectionStore
 from tests.backends import Backend, token
 from tests.processes import Processes
+from tests.reliability.support import wait_until
 
 CITY = "360700"
 
@@ -33,18 +33,14 @@ def test_projections_an_older_release_built_are_reported_stale_then_rebuilt(tmp_
     try:
         url = processes.api("reporting", settings)
         processes.module("consumer", settings, "consume")
-        deadline = time.monotonic() + 60
-        while "rebuild" not in processes.tail("consumer") and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: "rebuild" in processes.tail("consumer"), 60, "the consumer's warning")
         assert f"built by version 1, and this code writes version {VERSION}" in processes.tail("consumer")
         found = generations(url)
         assert (found["active"], found["version"], found["current_version"], found["stale"]) == (1, 1, VERSION, True)
 
         processes.kill("consumer", signal.SIGTERM)
         processes.module("consumer-again", settings, "consume", "--rebuild-if-stale")
-        deadline = time.monotonic() + 120
-        while generations(url)["stale"] and time.monotonic() < deadline:
-            time.sleep(0.5)
+        wait_until(lambda: not generations(url)["stale"], 120, "the projections rebuilt")
         found = generations(url)
         assert (found["active"], found["version"], found["stale"]) == (2, VERSION, False), processes.tail("consumer-again")
     finally:
